@@ -88,6 +88,9 @@ pub struct DecisionEntry {
     /// For amendments: which components changed (filled from the diff when empty).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changed_components: Vec<String>,
+    /// The procedure is internal (TTHC nội bộ); used when the entry creates it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub internal: bool,
     /// For replacements: the code of the procedure this one replaces (which is ended).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replaces: Option<TthcCode>,

@@ -1,0 +1,26 @@
+//! SQL shared by both storage backends. The statements use `$N` placeholders, which both
+//! PostgreSQL and SQLite (through sqlx) accept, and only portable SQL (`ON CONFLICT`,
+//! `RETURNING`, `COALESCE`). Everything dialect-specific stays in the backend crates, which
+//! provide three hooks and then instantiate [`impl_sql_store!`]:
+//!
+//! - a field `pool: sqlx::Pool<Db>`;
+//! - `async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, Db>>` (SQLite uses
+//!   `BEGIN IMMEDIATE`, PostgreSQL a plain transaction with row locks);
+//! - `const FOR_UPDATE: &'static str` appended to reads that precede a write.
+//!
+//! Why a macro and not generics: sqlx's generic bounds (executor HRTBs, per-type
+//! `Encode`/`Decode`) must be repeated at every call site; the macro expands to concrete code
+//! per backend and keeps the SQL in one place.
+
+mod macros;
+pub mod rows;
+
+#[doc(hidden)]
+pub mod deps {
+    pub use async_trait::async_trait;
+    pub use chrono;
+    pub use serde_json;
+    pub use sqlx;
+    pub use thutuc_domain;
+    pub use thutuc_store;
+}
