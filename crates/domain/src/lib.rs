@@ -2,6 +2,7 @@
 //! completeness, publication decisions, organisations, codes, legal parameters and the
 //! Vietnamese working-day calendar. No database, HTTP or file I/O lives here.
 
+pub mod access;
 pub mod calendar;
 pub mod codes;
 pub mod completeness;

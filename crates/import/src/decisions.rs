@@ -21,7 +21,9 @@ pub struct ParsedDecision {
 
 /// Streams publication decisions; invalid lines become rejections naming line and field.
 /// A decision number repeated in the same file is rejected at its later line.
-pub fn read_decisions<R: BufRead>(reader: R) -> impl Iterator<Item = Result<ParsedDecision, Rejection>> {
+pub fn read_decisions<R: BufRead>(
+    reader: R,
+) -> impl Iterator<Item = Result<ParsedDecision, Rejection>> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     JsonLines::new(reader).map(move |(line, v)| {
         let v = v?;
@@ -104,6 +106,8 @@ mod tests {
         assert!(out[0].is_ok());
         assert!(matches!(&out[1], Err(r) if r.line == 2 && r.field == "entries"));
         assert!(matches!(&out[2], Err(r) if r.line == 3 && r.field == "signed_on"));
-        assert!(matches!(&out[3], Err(r) if r.line == 4 && r.field == "number" && r.reason.contains("dòng 1")));
+        assert!(
+            matches!(&out[3], Err(r) if r.line == 4 && r.field == "number" && r.reason.contains("dòng 1"))
+        );
     }
 }

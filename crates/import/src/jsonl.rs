@@ -19,7 +19,12 @@ pub(crate) struct JsonLines<R> {
 impl<R: BufRead> JsonLines<R> {
     /// Wraps a reader.
     pub(crate) fn new(reader: R) -> Self {
-        Self { reader, line: 0, buf: Vec::new(), done: false }
+        Self {
+            reader,
+            line: 0,
+            buf: Vec::new(),
+            done: false,
+        }
     }
 }
 
@@ -55,8 +60,13 @@ impl<R: BufRead> Iterator for JsonLines<R> {
             if text.is_empty() {
                 continue;
             }
-            let parsed = serde_json::from_str::<Value>(text)
-                .map_err(|e| Rejection::new(self.line, "json", format!("JSON không hợp lệ / invalid JSON: {e}")));
+            let parsed = serde_json::from_str::<Value>(text).map_err(|e| {
+                Rejection::new(
+                    self.line,
+                    "json",
+                    format!("JSON không hợp lệ / invalid JSON: {e}"),
+                )
+            });
             return Some((self.line, parsed));
         }
     }

@@ -56,7 +56,9 @@ pub enum ImportError {
         message: String,
     },
     /// The header row was not found.
-    #[error("tệp {path}: không tìm thấy dòng tiêu đề; cần các cột {expected} / header row not found")]
+    #[error(
+        "tệp {path}: không tìm thấy dòng tiêu đề; cần các cột {expected} / header row not found"
+    )]
     MissingHeader {
         /// The file.
         path: String,
@@ -64,7 +66,9 @@ pub enum ImportError {
         expected: String,
     },
     /// An unknown format name.
-    #[error("định dạng không hỗ trợ «{0}»; dùng portal-page, portal-json, structured, csdl-xlsx hoặc decisions")]
+    #[error(
+        "định dạng không hỗ trợ «{0}»; dùng portal-page, portal-json, structured, csdl-xlsx hoặc decisions"
+    )]
     UnknownFormat(String),
 }
 
@@ -85,11 +89,20 @@ pub enum Format {
 
 impl Format {
     /// All formats.
-    pub const ALL: [Format; 5] = [Format::PortalPage, Format::PortalJson, Format::Structured, Format::CsdlXlsx, Format::Decisions];
+    pub const ALL: [Format; 5] = [
+        Format::PortalPage,
+        Format::PortalJson,
+        Format::Structured,
+        Format::CsdlXlsx,
+        Format::Decisions,
+    ];
 
     /// Parses the command-line name ("portal-page", "portal-json", "structured", "csdl-xlsx", "decisions").
     pub fn parse(s: &str) -> Result<Self, ImportError> {
-        Self::ALL.into_iter().find(|f| f.as_str() == s.trim()).ok_or_else(|| ImportError::UnknownFormat(s.to_string()))
+        Self::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s.trim())
+            .ok_or_else(|| ImportError::UnknownFormat(s.to_string()))
     }
 
     /// The command-line name.
@@ -109,10 +122,22 @@ impl Format {
 pub fn open(path: impl AsRef<Path>) -> Result<Box<dyn BufRead>, ImportError> {
     let path = path.as_ref();
     let name = path.display().to_string();
-    let file = File::open(path).map_err(|source| ImportError::Io { path: name.clone(), source })?;
-    let gz = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
-    let inner: Box<dyn Read> = if gz { Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(file))) } else { Box::new(file) };
-    Ok(Box::new(BufReader::with_capacity(64 * 1024, NamedRead { inner, name, gz })))
+    let file = File::open(path).map_err(|source| ImportError::Io {
+        path: name.clone(),
+        source,
+    })?;
+    let gz = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    let inner: Box<dyn Read> = if gz {
+        Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(file)))
+    } else {
+        Box::new(file)
+    };
+    Ok(Box::new(BufReader::with_capacity(
+        64 * 1024,
+        NamedRead { inner, name, gz },
+    )))
 }
 
 /// Adds the file name (and a hint for gzip) to read errors.

@@ -15,26 +15,36 @@ use std::io::BufRead;
 
 use serde_json::Value;
 use thutuc_domain::ProcedureContent;
-use thutuc_domain::procedure::{
-    AgencyRef, Channel, ChannelMethod, DossierCase, DossierComponent, Duration, Fee, FeeKind, Level, LegalBasis,
-    ProcedureKind, ResultDoc, Step, TimeUnit,
-};
 use thutuc_domain::codes::normalize_doc_number;
+use thutuc_domain::procedure::{
+    AgencyRef, Channel, ChannelMethod, DossierCase, DossierComponent, Duration, Fee, FeeKind,
+    LegalBasis, Level, ProcedureKind, ResultDoc, Step, TimeUnit,
+};
 use thutuc_domain::text::match_key;
 
 use crate::cells::finish_fee;
 use crate::jsonl::{JsonLines, str_field};
-use crate::record::{DetailLevel, DuplicateGuard, FieldProblem, ParsedRecord, Rejection, clean_decision_no, parse_code};
+use crate::record::{
+    DetailLevel, DuplicateGuard, FieldProblem, ParsedRecord, Rejection, clean_decision_no,
+    parse_code,
+};
 use crate::text_fields;
 
 /// Streams portal API responses (JSON Lines) as records.
-pub fn read_portal_json<R: BufRead>(reader: R) -> impl Iterator<Item = Result<ParsedRecord, Rejection>> {
+pub fn read_portal_json<R: BufRead>(
+    reader: R,
+) -> impl Iterator<Item = Result<ParsedRecord, Rejection>> {
     let mut guard = DuplicateGuard::default();
-    JsonLines::new(reader).map(move |(line, v)| v.and_then(|v| parse_api(line, &v)).and_then(|r| guard.filter(r)))
+    JsonLines::new(reader).map(move |(line, v)| {
+        v.and_then(|v| parse_api(line, &v))
+            .and_then(|r| guard.filter(r))
+    })
 }
 
 fn arr<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    v.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 fn flag(v: &Value, key: &str) -> bool {
@@ -52,7 +62,12 @@ fn unit(s: &str) -> TimeUnit {
     }
 }
 
-fn duration(value: Option<f64>, unit_s: &str, field: &str, problems: &mut Vec<FieldProblem>) -> Option<Duration> {
+fn duration(
+    value: Option<f64>,
+    unit_s: &str,
+    field: &str,
+    problems: &mut Vec<FieldProblem>,
+) -> Option<Duration> {
     let value = value?;
     let u = unit(unit_s);
     if u == TimeUnit::Unknown {
@@ -66,12 +81,20 @@ fn duration(value: Option<f64>, unit_s: &str, field: &str, problems: &mut Vec<Fi
 }
 
 fn named(list: &[Value]) -> Vec<AgencyRef> {
-    list.iter().map(|d| AgencyRef { name: str_field(d, "name").to_string(), org_id: None }).collect()
+    list.iter()
+        .map(|d| AgencyRef {
+            name: str_field(d, "name").to_string(),
+            org_id: None,
+        })
+        .collect()
 }
 
 /// Parses one API object.
 pub fn parse_api(line: usize, v: &Value) -> Result<ParsedRecord, Rejection> {
-    let raw_code = [str_field(v, "codeNotation"), str_field(v, "code")].into_iter().find(|s| !s.is_empty()).unwrap_or("");
+    let raw_code = [str_field(v, "codeNotation"), str_field(v, "code")]
+        .into_iter()
+        .find(|s| !s.is_empty())
+        .unwrap_or("");
     let (code, repair) = parse_code(raw_code, "code").map_err(|reason| Rejection {
         line,
         code: Some(raw_code.to_string()),
@@ -83,8 +106,15 @@ pub fn parse_api(line: usize, v: &Value) -> Result<ParsedRecord, Rejection> {
     let mut c = ProcedureContent {
         name: str_field(v, "name").to_string(),
         description: str_field(v, "description").to_string(),
-        sector: arr(v, "categoriesDetails").iter().map(|d| str_field(d, "name")).collect::<Vec<_>>().join(", "),
-        subjects: arr(v, "subjectTypesDetails").iter().map(|d| str_field(d, "name").to_string()).collect(),
+        sector: arr(v, "categoriesDetails")
+            .iter()
+            .map(|d| str_field(d, "name"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        subjects: arr(v, "subjectTypesDetails")
+            .iter()
+            .map(|d| str_field(d, "name").to_string())
+            .collect(),
         executing_agency: named(arr(v, "departmentsExecuting")),
         competent_authority: named(arr(v, "departmentsAuthority")),
         coordinating_agency: named(arr(v, "departmentsCoordinating")),
@@ -97,14 +127,22 @@ pub fn parse_api(line: usize, v: &Value) -> Result<ParsedRecord, Rejection> {
         c.executing_agency = text_fields::agencies(str_field(v, "executingAgencies"));
     }
     c.authorised_agency = text_fields::agencies(str_field(v, "authorizedAgencies"));
-    for (key, level) in [("isMinistry", Level::Ministry), ("isProvince", Level::Province), ("isWard", Level::Commune), ("isOtherAgency", Level::Other)] {
+    for (key, level) in [
+        ("isMinistry", Level::Ministry),
+        ("isProvince", Level::Province),
+        ("isWard", Level::Commune),
+        ("isOtherAgency", Level::Other),
+    ] {
         if flag(v, key) {
             c.levels.insert(level);
         }
     }
     c.steps = arr(v, "executionSteps")
         .iter()
-        .map(|s| Step { title: str_field(s, "name").to_string(), description: str_field(s, "description").to_string() })
+        .map(|s| Step {
+            title: str_field(s, "name").to_string(),
+            description: str_field(s, "description").to_string(),
+        })
         .collect();
     for m in arr(v, "executionMethods") {
         let method = match str_field(m, "submissionMethod") {
@@ -120,27 +158,55 @@ pub fn parse_api(line: usize, v: &Value) -> Result<ParsedRecord, Rejection> {
                 continue;
             }
         };
-        let time = duration(m.get("processingTime").and_then(Value::as_f64), str_field(m, "processingTimeUnit"), "executionMethods", &mut problems);
+        let time = duration(
+            m.get("processingTime").and_then(Value::as_f64),
+            str_field(m, "processingTimeUnit"),
+            "executionMethods",
+            &mut problems,
+        );
         let fees = arr(m, "fees").iter().map(fee).collect();
-        c.channels.push(Channel { method, time, fees, description: str_field(m, "description").to_string() });
+        c.channels.push(Channel {
+            method,
+            time,
+            fees,
+            description: str_field(m, "description").to_string(),
+        });
     }
     c.dossier = arr(v, "executionCases").iter().map(dossier_case).collect();
     for case in arr(v, "cases") {
         let pd = case.get("processingDay").unwrap_or(&Value::Null);
-        let time = duration(pd.get("qty").and_then(Value::as_f64), str_field(pd, "type"), "cases", &mut problems);
+        let time = duration(
+            pd.get("qty").and_then(Value::as_f64),
+            str_field(pd, "type"),
+            "cases",
+            &mut problems,
+        );
         let name = str_field(case, "name");
-        match c.dossier.iter_mut().find(|d| !d.name.is_empty() && match_key(&d.name) == match_key(name) && d.time.is_none()) {
+        match c.dossier.iter_mut().find(|d| {
+            !d.name.is_empty() && match_key(&d.name) == match_key(name) && d.time.is_none()
+        }) {
             Some(d) => d.time = time,
-            None => c.dossier.push(DossierCase { name: name.to_string(), time, components: Vec::new() }),
+            None => c.dossier.push(DossierCase {
+                name: name.to_string(),
+                time,
+                components: Vec::new(),
+            }),
         }
     }
     c.legal_bases = arr(v, "legalBasisesDetails")
         .iter()
-        .map(|b| LegalBasis { number: normalize_doc_number(str_field(b, "code")), title: str_field(b, "name").to_string(), article: None })
+        .map(|b| LegalBasis {
+            number: normalize_doc_number(str_field(b, "code")),
+            title: str_field(b, "name").to_string(),
+            article: None,
+        })
         .collect();
     c.results = arr(v, "resultsDetails")
         .iter()
-        .map(|r| ResultDoc { name: str_field(r, "name").to_string(), kq_code: Some(str_field(r, "code").to_string()).filter(|s| !s.is_empty()) })
+        .map(|r| ResultDoc {
+            name: str_field(r, "name").to_string(),
+            kq_code: Some(str_field(r, "code").to_string()).filter(|s| !s.is_empty()),
+        })
         .collect();
     if let Some(obj) = v.as_object() {
         for (k, val) in obj {
@@ -151,13 +217,24 @@ pub fn parse_api(line: usize, v: &Value) -> Result<ParsedRecord, Rejection> {
     }
     c.normalise();
     let proposal = v.get("procedureProposal").unwrap_or(&Value::Null);
-    let decision_no = clean_decision_no(str_field(v, "decisionNo")).or_else(|| clean_decision_no(str_field(proposal, "proposalNumber")));
-    let issuer = proposal.get("issuingAgency").map(|a| str_field(a, "name")).unwrap_or("");
-    let hint = [str_field(v, "departmentPromulgateName"), issuer].into_iter().find(|s| !s.is_empty()).map(str::to_string);
+    let decision_no = clean_decision_no(str_field(v, "decisionNo"))
+        .or_else(|| clean_decision_no(str_field(proposal, "proposalNumber")));
+    let issuer = proposal
+        .get("issuingAgency")
+        .map(|a| str_field(a, "name"))
+        .unwrap_or("");
+    let hint = [str_field(v, "departmentPromulgateName"), issuer]
+        .into_iter()
+        .find(|s| !s.is_empty())
+        .map(str::to_string);
     Ok(ParsedRecord {
         line,
         code,
-        kind: if flag(v, "isInternal") { ProcedureKind::Internal } else { ProcedureKind::External },
+        kind: if flag(v, "isInternal") {
+            ProcedureKind::Internal
+        } else {
+            ProcedureKind::External
+        },
         decision_no,
         publisher_hint: hint,
         content: c,
@@ -176,8 +253,17 @@ fn fee(f: &Value) -> Fee {
         "" => "VND".to_string(),
         other => other.to_string(),
     };
-    let amount = f.get("value").and_then(|x| x.as_i64().or_else(|| x.as_f64().map(|v| v.round() as i64)));
-    let mut fee = Fee { kind, amount, currency, per: None, description: str_field(f, "description").to_string(), defined_elsewhere: false };
+    let amount = f
+        .get("value")
+        .and_then(|x| x.as_i64().or_else(|| x.as_f64().map(|v| v.round() as i64)));
+    let mut fee = Fee {
+        kind,
+        amount,
+        currency,
+        per: None,
+        description: str_field(f, "description").to_string(),
+        defined_elsewhere: false,
+    };
     finish_fee(&mut fee);
     fee
 }
@@ -187,7 +273,11 @@ fn dossier_case(case: &Value) -> DossierCase {
         .iter()
         .map(|p| DossierComponent {
             name: str_field(p, "name").to_string(),
-            templates: arr(p, "attachments").iter().filter_map(Value::as_str).map(str::to_string).collect(),
+            templates: arr(p, "attachments")
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
             originals: p.get("originalQty").and_then(Value::as_u64).unwrap_or(0) as u32,
             copies: p.get("copyQty").and_then(Value::as_u64).unwrap_or(0) as u32,
             required: p.get("required").and_then(Value::as_bool).unwrap_or(true),
@@ -195,5 +285,9 @@ fn dossier_case(case: &Value) -> DossierCase {
             code: Some(str_field(p, "code").to_string()).filter(|s| !s.is_empty()),
         })
         .collect();
-    DossierCase { name: str_field(case, "name").to_string(), time: None, components }
+    DossierCase {
+        name: str_field(case, "name").to_string(),
+        time: None,
+        components,
+    }
 }

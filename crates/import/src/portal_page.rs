@@ -9,7 +9,10 @@ use thutuc_domain::procedure::ProcedureKind;
 use thutuc_domain::text::clean;
 
 use crate::jsonl::{JsonLines, str_field};
-use crate::record::{DetailLevel, DuplicateGuard, ParsedRecord, Rejection, clean_decision_no, informative, parse_code};
+use crate::record::{
+    DetailLevel, DuplicateGuard, ParsedRecord, Rejection, clean_decision_no, informative,
+    parse_code,
+};
 use crate::{tables, text_fields};
 
 /// Every string field of a portal page, kept verbatim in `content.source_text`.
@@ -39,15 +42,24 @@ const FIELDS: [&str; 22] = [
 ];
 
 /// Streams portal detail pages (JSON Lines) as records.
-pub fn read_portal_pages<R: BufRead>(reader: R) -> impl Iterator<Item = Result<ParsedRecord, Rejection>> {
+pub fn read_portal_pages<R: BufRead>(
+    reader: R,
+) -> impl Iterator<Item = Result<ParsedRecord, Rejection>> {
     let mut guard = DuplicateGuard::default();
-    JsonLines::new(reader).map(move |(line, v)| v.and_then(|v| parse_page(line, &v)).and_then(|r| guard.filter(r)))
+    JsonLines::new(reader).map(move |(line, v)| {
+        v.and_then(|v| parse_page(line, &v))
+            .and_then(|r| guard.filter(r))
+    })
 }
 
 /// Parses one page object.
 pub fn parse_page(line: usize, v: &Value) -> Result<ParsedRecord, Rejection> {
     if !v.is_object() {
-        return Err(Rejection::new(line, "json", "dòng không phải đối tượng JSON / not a JSON object"));
+        return Err(Rejection::new(
+            line,
+            "json",
+            "dòng không phải đối tượng JSON / not a JSON object",
+        ));
     }
     let raw_code = str_field(v, "ma_thu_tuc");
     let (code, repair) = parse_code(raw_code, "ma_thu_tuc").map_err(|reason| Rejection {
@@ -78,10 +90,18 @@ pub fn parse_page(line: usize, v: &Value) -> Result<ParsedRecord, Rejection> {
     c.levels = text_fields::levels(f("cap_thuc_hien"), "cap_thuc_hien", &mut problems);
     let (channels, issues) = tables::parse_channels(f("cach_thuc_thuc_hien"));
     c.channels = channels;
-    problems.extend(issues.into_iter().map(|i| i.into_problem("cach_thuc_thuc_hien")));
+    problems.extend(
+        issues
+            .into_iter()
+            .map(|i| i.into_problem("cach_thuc_thuc_hien")),
+    );
     let (dossier, issues) = tables::parse_dossier(f("thanh_phan_ho_so"));
     c.dossier = dossier;
-    problems.extend(issues.into_iter().map(|i| i.into_problem("thanh_phan_ho_so")));
+    problems.extend(
+        issues
+            .into_iter()
+            .map(|i| i.into_problem("thanh_phan_ho_so")),
+    );
     let (bases, issues) = tables::parse_legal_bases(f("can_cu_phap_ly"));
     c.legal_bases = bases;
     problems.extend(issues.into_iter().map(|i| i.into_problem("can_cu_phap_ly")));
@@ -91,7 +111,11 @@ pub fn parse_page(line: usize, v: &Value) -> Result<ParsedRecord, Rejection> {
             c.source_text.insert(k.to_string(), clean(s));
         }
     }
-    let kind = if text_fields::is_internal_type(f("loai_thu_tuc")) { ProcedureKind::Internal } else { ProcedureKind::External };
+    let kind = if text_fields::is_internal_type(f("loai_thu_tuc")) {
+        ProcedureKind::Internal
+    } else {
+        ProcedureKind::External
+    };
     c.normalise();
     Ok(ParsedRecord {
         line,
@@ -118,6 +142,8 @@ mod tests {
         assert!(matches!(&out[1], Err(r) if r.line == 2 && r.field == "json"));
         assert!(matches!(&out[2], Err(r) if r.line == 3 && r.field == "ma_thu_tuc"));
         assert!(matches!(&out[3], Err(r) if r.reason.contains("mã trùng với dòng 1")));
-        assert!(matches!(&out[4], Ok(r) if r.code.as_str() == "2.000908" && !r.problems.is_empty()));
+        assert!(
+            matches!(&out[4], Ok(r) if r.code.as_str() == "2.000908" && !r.problems.is_empty())
+        );
     }
 }

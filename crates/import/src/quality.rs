@@ -47,7 +47,11 @@ pub struct QualityReport {
 impl QualityReport {
     /// `fully_structured / total` (1.0 for an empty input).
     pub fn share(&self) -> f64 {
-        if self.total == 0 { 1.0 } else { self.fully_structured as f64 / self.total as f64 }
+        if self.total == 0 {
+            1.0
+        } else {
+            self.fully_structured as f64 / self.total as f64
+        }
     }
 }
 
@@ -64,14 +68,28 @@ pub fn parse_quality<'a>(records: impl IntoIterator<Item = &'a ParsedRecord>) ->
             .collect();
         let channels = &rec.content.channels;
         r.channels += channels.len();
-        let problem_free_none = !codes.iter().any(|c| matches!(c, IssueCode::TimeUnparsed | IssueCode::TimeFeeAmbiguous));
-        r.channels_time_not_stated += channels.iter().filter(|c| c.time.is_none() && problem_free_none).count();
-        r.channels_fee_not_stated +=
-            channels.iter().filter(|c| c.fees.is_empty() && !codes.contains(&IssueCode::FeeUnparsed)).count();
-        if channels.iter().any(|c| c.time.as_ref().is_some_and(|d| d.unit == TimeUnit::Unknown)) {
+        let problem_free_none = !codes
+            .iter()
+            .any(|c| matches!(c, IssueCode::TimeUnparsed | IssueCode::TimeFeeAmbiguous));
+        r.channels_time_not_stated += channels
+            .iter()
+            .filter(|c| c.time.is_none() && problem_free_none)
+            .count();
+        r.channels_fee_not_stated += channels
+            .iter()
+            .filter(|c| c.fees.is_empty() && !codes.contains(&IssueCode::FeeUnparsed))
+            .count();
+        if channels
+            .iter()
+            .any(|c| c.time.as_ref().is_some_and(|d| d.unit == TimeUnit::Unknown))
+        {
             r.flagged_unit_unknown += 1;
         }
-        let mut failures: Vec<&str> = codes.iter().filter(|c| !c.is_flag()).map(|c| c.as_str()).collect();
+        let mut failures: Vec<&str> = codes
+            .iter()
+            .filter(|c| !c.is_flag())
+            .map(|c| c.as_str())
+            .collect();
         if channels.is_empty() && !codes.contains(&IssueCode::NoChannels) {
             failures.push(IssueCode::NoChannels.as_str());
         }

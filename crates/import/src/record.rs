@@ -83,7 +83,13 @@ impl std::fmt::Display for Rejection {
 impl Rejection {
     /// A rejection with no code or column.
     pub fn new(line: usize, field: &str, reason: impl Into<String>) -> Self {
-        Self { line, code: None, field: field.into(), column: None, reason: reason.into() }
+        Self {
+            line,
+            code: None,
+            field: field.into(),
+            column: None,
+            reason: reason.into(),
+        }
     }
 }
 
@@ -97,15 +103,17 @@ pub fn parse_code(raw: &str, field: &str) -> Result<(TthcCode, Option<FieldProbl
         Ok(c) => Ok((c, None)),
         Err(first) => {
             let squeezed: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
-            if squeezed != raw.trim() {
-                if let Ok(c) = attempt(&squeezed) {
-                    let p = FieldProblem {
-                        field: field.into(),
-                        message: format!("đã sửa mã bị ngắt dòng thành {squeezed} / repaired a line-wrapped code"),
-                        original: raw.into(),
-                    };
-                    return Ok((c, Some(p)));
-                }
+            if squeezed != raw.trim()
+                && let Ok(c) = attempt(&squeezed)
+            {
+                let p = FieldProblem {
+                    field: field.into(),
+                    message: format!(
+                        "đã sửa mã bị ngắt dòng thành {squeezed} / repaired a line-wrapped code"
+                    ),
+                    original: raw.into(),
+                };
+                return Ok((c, Some(p)));
             }
             Err(first.to_string())
         }
@@ -139,7 +147,9 @@ impl DuplicateGuard {
                 code: Some(rec.code.to_string()),
                 field: "code".into(),
                 column: None,
-                reason: format!("mã trùng với dòng {first} / duplicate code (first seen on line {first})"),
+                reason: format!(
+                    "mã trùng với dòng {first} / duplicate code (first seen on line {first})"
+                ),
             }),
         }
     }
@@ -154,11 +164,18 @@ pub fn clean_decision_no(raw: &str) -> Option<String> {
         let f = fold(rest);
         if f.starts_with(prefix) {
             let chars = prefix.chars().count();
-            let byte = rest.char_indices().nth(chars).map_or(rest.len(), |(i, _)| i);
+            let byte = rest
+                .char_indices()
+                .nth(chars)
+                .map_or(rest.len(), |(i, _)| i);
             rest = rest[byte..].trim_start_matches([' ', ':', '.']);
         }
     }
-    let out = rest.replace(" /", "/").replace("/ ", "/").trim().to_string();
+    let out = rest
+        .replace(" /", "/")
+        .replace("/ ", "/")
+        .trim()
+        .to_string();
     (!out.is_empty() && !is_no_info(&out)).then_some(out)
 }
 
@@ -170,7 +187,11 @@ pub fn is_no_info(s: &str) -> bool {
 
 /// The value unless it is empty or "Không có thông tin".
 pub fn informative(s: &str) -> String {
-    if is_no_info(s) { String::new() } else { s.to_string() }
+    if is_no_info(s) {
+        String::new()
+    } else {
+        s.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -187,9 +208,18 @@ mod tests {
 
     #[test]
     fn decision_numbers_lose_their_prefix() {
-        assert_eq!(clean_decision_no("Quyết định số 6225/QĐ-BQP").as_deref(), Some("6225/QĐ-BQP"));
-        assert_eq!(clean_decision_no("3980 /QĐ-BQP").as_deref(), Some("3980/QĐ-BQP"));
-        assert_eq!(clean_decision_no("QĐ/0001-BCA").as_deref(), Some("QĐ/0001-BCA"));
+        assert_eq!(
+            clean_decision_no("Quyết định số 6225/QĐ-BQP").as_deref(),
+            Some("6225/QĐ-BQP")
+        );
+        assert_eq!(
+            clean_decision_no("3980 /QĐ-BQP").as_deref(),
+            Some("3980/QĐ-BQP")
+        );
+        assert_eq!(
+            clean_decision_no("QĐ/0001-BCA").as_deref(),
+            Some("QĐ/0001-BCA")
+        );
         assert_eq!(clean_decision_no(""), None);
     }
 

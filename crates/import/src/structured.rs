@@ -11,30 +11,46 @@ use std::io::BufRead;
 use serde_json::Value;
 use thutuc_domain::ProcedureContent;
 use thutuc_domain::codes::normalize_doc_number;
-use thutuc_domain::procedure::{Channel, ChannelMethod, DossierCase, DossierComponent, LegalBasis, ProcedureKind, ResultDoc};
+use thutuc_domain::procedure::{
+    Channel, ChannelMethod, DossierCase, DossierComponent, LegalBasis, ProcedureKind, ResultDoc,
+};
 use thutuc_domain::text::{clean, fold};
 
 use crate::cells::{parse_counts, parse_fee_cell, parse_time_cell, split_file_names};
 use crate::jsonl::{JsonLines, str_field};
-use crate::record::{DetailLevel, DuplicateGuard, FieldProblem, ParsedRecord, Rejection, clean_decision_no, informative, parse_code};
+use crate::record::{
+    DetailLevel, DuplicateGuard, FieldProblem, ParsedRecord, Rejection, clean_decision_no,
+    informative, parse_code,
+};
 use crate::tables::IssueCode;
 use crate::text_fields;
 
 /// Streams structured exports (JSON Lines) as records.
-pub fn read_structured<R: BufRead>(reader: R) -> impl Iterator<Item = Result<ParsedRecord, Rejection>> {
+pub fn read_structured<R: BufRead>(
+    reader: R,
+) -> impl Iterator<Item = Result<ParsedRecord, Rejection>> {
     let mut guard = DuplicateGuard::default();
-    JsonLines::new(reader).map(move |(line, v)| v.and_then(|v| parse_structured(line, &v)).and_then(|r| guard.filter(r)))
+    JsonLines::new(reader).map(move |(line, v)| {
+        v.and_then(|v| parse_structured(line, &v))
+            .and_then(|r| guard.filter(r))
+    })
 }
 
 fn rows<'a>(v: &'a Value, table: &str) -> &'a [Value] {
-    v.get("tables").and_then(|t| t.get(table)).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    v.get("tables")
+        .and_then(|t| t.get(table))
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 /// Parses one structured object.
 pub fn parse_structured(line: usize, v: &Value) -> Result<ParsedRecord, Rejection> {
     let meta = v.get("metadata").unwrap_or(&Value::Null);
     let content = v.get("content").unwrap_or(&Value::Null);
-    let raw_code = [str_field(meta, "mã_thủ_tục"), str_field(v, "thu_tuc_id")].into_iter().find(|s| !s.is_empty()).unwrap_or("");
+    let raw_code = [str_field(meta, "mã_thủ_tục"), str_field(v, "thu_tuc_id")]
+        .into_iter()
+        .find(|s| !s.is_empty())
+        .unwrap_or("");
     let (code, repair) = parse_code(raw_code, "mã_thủ_tục").map_err(|reason| Rejection {
         line,
         code: Some(raw_code.to_string()),
@@ -61,20 +77,37 @@ pub fn parse_structured(line: usize, v: &Value) -> Result<ParsedRecord, Rejectio
     };
     let result = informative(t("kết_quả_thực_hiện"));
     if !result.is_empty() {
-        c.results.push(ResultDoc { name: result, kq_code: None });
+        c.results.push(ResultDoc {
+            name: result,
+            kq_code: None,
+        });
     }
-    c.levels = text_fields::levels(str_field(meta, "cấp_thực_hiện"), "cấp_thực_hiện", &mut problems);
+    c.levels = text_fields::levels(
+        str_field(meta, "cấp_thực_hiện"),
+        "cấp_thực_hiện",
+        &mut problems,
+    );
     for (i, row) in rows(v, "hinh_thuc_nop").iter().enumerate() {
         if let Some(ch) = channel(i, row, &mut problems) {
             c.channels.push(ch);
         }
     }
-    let components: Vec<DossierComponent> = rows(v, "thanh_phan_ho_so").iter().map(component).collect();
+    let components: Vec<DossierComponent> =
+        rows(v, "thanh_phan_ho_so").iter().map(component).collect();
     if !components.is_empty() {
-        c.dossier.push(DossierCase { name: String::new(), time: None, components });
+        c.dossier.push(DossierCase {
+            name: String::new(),
+            time: None,
+            components,
+        });
     }
     c.legal_bases = rows(v, "can_cu_phap_ly").iter().map(legal_basis).collect();
-    for (k, val) in content.as_object().into_iter().flatten().chain(meta.as_object().into_iter().flatten()) {
+    for (k, val) in content
+        .as_object()
+        .into_iter()
+        .flatten()
+        .chain(meta.as_object().into_iter().flatten())
+    {
         if let Some(s) = val.as_str().filter(|s| !s.is_empty()) {
             c.source_text.insert(k.clone(), clean(s));
         }
@@ -82,7 +115,11 @@ pub fn parse_structured(line: usize, v: &Value) -> Result<ParsedRecord, Rejectio
     if let Some(tables) = v.get("tables") {
         c.source_text.insert("tables".into(), tables.to_string());
     }
-    let kind = if text_fields::is_internal_type(str_field(meta, "loại_thủ_tục")) { ProcedureKind::Internal } else { ProcedureKind::External };
+    let kind = if text_fields::is_internal_type(str_field(meta, "loại_thủ_tục")) {
+        ProcedureKind::Internal
+    } else {
+        ProcedureKind::External
+    };
     c.normalise();
     Ok(ParsedRecord {
         line,
@@ -113,21 +150,43 @@ fn channel(i: usize, row: &Value, problems: &mut Vec<FieldProblem>) -> Option<Ch
     let field = format!("hinh_thuc_nop[{i}]");
     let m = str_field(row, "hinh_thuc");
     let Some(method) = method(m) else {
-        problems.push(FieldProblem { field, message: "hình thức nộp không rõ / unknown method".into(), original: m.into() });
+        problems.push(FieldProblem {
+            field,
+            message: "hình thức nộp không rõ / unknown method".into(),
+            original: m.into(),
+        });
         return None;
     };
     let time_cell = str_field(row, "thoi_han_giai_quyet");
+    let mut description = str_field(row, "mo_ta").to_string();
     let time = match parse_time_cell(time_cell) {
         Ok(t) => {
-            if t.as_ref().is_some_and(|d| d.unit == thutuc_domain::procedure::TimeUnit::Unknown) {
-                let message = format!("{}: thời hạn không có đơn vị / time without unit", IssueCode::UnitUnknown.as_str());
-                problems.push(FieldProblem { field: field.clone(), message, original: time_cell.into() });
+            if t.as_ref()
+                .is_some_and(|d| d.unit == thutuc_domain::procedure::TimeUnit::Unknown)
+            {
+                let message = format!(
+                    "{}: thời hạn không có đơn vị / time without unit",
+                    IssueCode::UnitUnknown.as_str()
+                );
+                problems.push(FieldProblem {
+                    field: field.clone(),
+                    message,
+                    original: time_cell.into(),
+                });
             }
             t
         }
         Err(msg) => {
             let message = format!("{}: {msg}", IssueCode::TimeUnparsed.as_str());
-            problems.push(FieldProblem { field: field.clone(), message, original: time_cell.into() });
+            problems.push(FieldProblem {
+                field: field.clone(),
+                message,
+                original: time_cell.into(),
+            });
+            // Free-text limits ("Chậm nhất là ngay trước khi tàu rời cảng") stay readable.
+            description = format!("Thời hạn: {}\n{description}", time_cell.trim())
+                .trim()
+                .to_string();
             None
         }
     };
@@ -135,9 +194,18 @@ fn channel(i: usize, row: &Value, problems: &mut Vec<FieldProblem>) -> Option<Ch
     let (fees, fee_problem) = parse_fee_cell(fee_cell);
     if let Some(msg) = fee_problem {
         let message = format!("{}: {msg}", IssueCode::FeeUnparsed.as_str());
-        problems.push(FieldProblem { field, message, original: fee_cell.into() });
+        problems.push(FieldProblem {
+            field,
+            message,
+            original: fee_cell.into(),
+        });
     }
-    Some(Channel { method, time, fees, description: str_field(row, "mo_ta").to_string() })
+    Some(Channel {
+        method,
+        time,
+        fees,
+        description,
+    })
 }
 
 fn component(row: &Value) -> DossierComponent {
@@ -169,7 +237,15 @@ fn legal_basis(row: &Value) -> LegalBasis {
     let number_cell = str_field(row, "so_ky_hieu");
     let title = str_field(row, "trich_yeu");
     let number = doc_number_in(number_cell).or_else(|| doc_number_in(title));
-    LegalBasis { number, title: if title.is_empty() { number_cell.to_string() } else { title.to_string() }, article: None }
+    LegalBasis {
+        number,
+        title: if title.is_empty() {
+            number_cell.to_string()
+        } else {
+            title.to_string()
+        },
+        article: None,
+    }
 }
 
 /// The first document number in a text ("Thông tư số 67/2024/TT-BQP", "số 25/2004/QH11").

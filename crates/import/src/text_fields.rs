@@ -28,12 +28,19 @@ pub fn split_top_level(s: &str, seps: &[char]) -> Vec<String> {
         }
     }
     out.push(cur);
-    out.into_iter().map(|p| clean_inline(&p)).filter(|p| !p.is_empty()).collect()
+    out.into_iter()
+        .map(|p| clean_inline(&p))
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// Đối tượng thực hiện: a comma-separated list.
 pub fn subjects(s: &str) -> Vec<String> {
-    if is_no_info(s) { Vec::new() } else { split_top_level(s, &[',', ';', '\n']) }
+    if is_no_info(s) {
+        Vec::new()
+    } else {
+        split_top_level(s, &[',', ';', '\n'])
+    }
 }
 
 /// Agencies: one per line or semicolon (commas stay: "Ủy ban nhân dân xã, phường, thị trấn").
@@ -44,7 +51,10 @@ pub fn agencies(s: &str) -> Vec<AgencyRef> {
     split_top_level(s, &[';', '\n'])
         .into_iter()
         .filter(|n| !is_no_info(n))
-        .map(|name| AgencyRef { name: name.trim_end_matches('.').to_string(), org_id: None })
+        .map(|name| AgencyRef {
+            name: name.trim_end_matches('.').to_string(),
+            org_id: None,
+        })
         .collect()
 }
 
@@ -76,7 +86,12 @@ pub fn steps(s: &str) -> Vec<Step> {
             continue;
         }
         let (title, description) = match STEP_TITLE.find(chunk) {
-            Some(m) => (m.as_str().to_string(), chunk[m.end()..].trim_start_matches([':', '.', '-', ' ']).to_string()),
+            Some(m) => (
+                m.as_str().to_string(),
+                chunk[m.end()..]
+                    .trim_start_matches([':', '.', '-', ' '])
+                    .to_string(),
+            ),
             None => (String::new(), chunk.to_string()),
         };
         out.push(Step { title, description });
@@ -90,14 +105,21 @@ static CODE: LazyLock<Regex> =
 /// Thủ tục liên quan: the TTHC codes mentioned.
 pub fn related_codes(s: &str) -> Vec<String> {
     let mut seen = BTreeSet::new();
-    CODE.find_iter(s).map(|m| m.as_str().to_string()).filter(|c| seen.insert(c.clone())).collect()
+    CODE.find_iter(s)
+        .map(|m| m.as_str().to_string())
+        .filter(|c| seen.insert(c.clone()))
+        .collect()
 }
 
 /// Cấp thực hiện; unknown parts become a problem on `field`.
 pub fn levels(s: &str, field: &str, problems: &mut Vec<FieldProblem>) -> BTreeSet<Level> {
     let (set, unknown) = Level::parse_set(s);
     for u in unknown {
-        problems.push(FieldProblem { field: field.into(), message: "cấp thực hiện không rõ / unknown level".into(), original: u });
+        problems.push(FieldProblem {
+            field: field.into(),
+            message: "cấp thực hiện không rõ / unknown level".into(),
+            original: u,
+        });
     }
     set
 }
@@ -115,7 +137,11 @@ mod tests {
     fn subjects_split_outside_parentheses() {
         assert_eq!(
             subjects("Doanh nghiệp, Tổ chức (không bao gồm doanh nghiệp, HTX), Hợp tác xã"),
-            vec!["Doanh nghiệp", "Tổ chức (không bao gồm doanh nghiệp, HTX)", "Hợp tác xã"]
+            vec![
+                "Doanh nghiệp",
+                "Tổ chức (không bao gồm doanh nghiệp, HTX)",
+                "Hợp tác xã"
+            ]
         );
     }
 

@@ -14,28 +14,48 @@ use thutuc_domain::ProcedureContent;
 use thutuc_domain::procedure::ProcedureKind;
 use thutuc_domain::text::{clean, match_key};
 
-use crate::record::{DetailLevel, DuplicateGuard, ParsedRecord, Rejection, informative, parse_code};
+use crate::record::{
+    DetailLevel, DuplicateGuard, ParsedRecord, Rejection, informative, parse_code,
+};
 use crate::{ImportError, text_fields};
 
 /// The sheet name of the export.
 pub const SHEET: &str = "Danh sách TTHC";
 
 /// Expected header labels, in Vietnamese as exported.
-pub const COLUMNS: [&str; 5] = ["Mã số", "Tên", "Cơ quan ban hành", "Cơ quan thực hiện", "Lĩnh vực"];
+pub const COLUMNS: [&str; 5] = [
+    "Mã số",
+    "Tên",
+    "Cơ quan ban hành",
+    "Cơ quan thực hiện",
+    "Lĩnh vực",
+];
 
 /// Opens an xlsx list export and returns its records. The header row is searched in the
 /// first 20 rows; a missing header is an error naming the file and the expected columns.
-pub fn read_csdl_xlsx(path: impl AsRef<Path>) -> Result<Vec<Result<ParsedRecord, Rejection>>, ImportError> {
+pub fn read_csdl_xlsx(
+    path: impl AsRef<Path>,
+) -> Result<Vec<Result<ParsedRecord, Rejection>>, ImportError> {
     let path = path.as_ref();
     let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|source| ImportError::Io { path: name.clone(), source })?;
+    let file = std::fs::File::open(path).map_err(|source| ImportError::Io {
+        path: name.clone(),
+        source,
+    })?;
     read_csdl_xlsx_from(std::io::BufReader::new(file), &name)
 }
 
 /// Like [`read_csdl_xlsx`] for any seekable reader; `name` is used in errors.
-pub fn read_csdl_xlsx_from<R: Read + Seek>(reader: R, name: &str) -> Result<Vec<Result<ParsedRecord, Rejection>>, ImportError> {
-    let sheet_err = |message: String| ImportError::Sheet { path: name.to_string(), message };
-    let mut wb: Xlsx<R> = open_workbook_from_rs(reader).map_err(|e| sheet_err(format!("không mở được xlsx / not an xlsx file: {e}")))?;
+pub fn read_csdl_xlsx_from<R: Read + Seek>(
+    reader: R,
+    name: &str,
+) -> Result<Vec<Result<ParsedRecord, Rejection>>, ImportError> {
+    let sheet_err = |message: String| ImportError::Sheet {
+        path: name.to_string(),
+        message,
+    };
+    let mut wb: Xlsx<R> = open_workbook_from_rs(reader)
+        .map_err(|e| sheet_err(format!("không mở được xlsx / not an xlsx file: {e}")))?;
     let sheets = wb.sheet_names();
     let sheet = sheets
         .iter()
@@ -43,7 +63,9 @@ pub fn read_csdl_xlsx_from<R: Read + Seek>(reader: R, name: &str) -> Result<Vec<
         .or_else(|| sheets.first())
         .cloned()
         .ok_or_else(|| sheet_err("không có trang tính nào / no sheet".into()))?;
-    let range = wb.worksheet_range(&sheet).map_err(|e| sheet_err(format!("không đọc được trang «{sheet}»: {e}")))?;
+    let range = wb
+        .worksheet_range(&sheet)
+        .map_err(|e| sheet_err(format!("không đọc được trang «{sheet}»: {e}")))?;
     parse_range(&range, name)
 }
 
@@ -70,20 +92,31 @@ pub fn column_letter(mut i: usize) -> String {
     String::from_utf8_lossy(&s).into_owned()
 }
 
-fn parse_range(range: &Range<Data>, name: &str) -> Result<Vec<Result<ParsedRecord, Rejection>>, ImportError> {
-    let (row0, col0) = range.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
+fn parse_range(
+    range: &Range<Data>,
+    name: &str,
+) -> Result<Vec<Result<ParsedRecord, Rejection>>, ImportError> {
+    let (row0, col0) = range
+        .start()
+        .map_or((0, 0), |(r, c)| (r as usize, c as usize));
     let wanted: Vec<String> = COLUMNS.iter().map(|c| match_key(c)).collect();
     let mut header = None;
     for (i, row) in range.rows().enumerate().take(20) {
         let keys: Vec<String> = row.iter().map(|c| match_key(&cell_text(c))).collect();
-        let idx: Vec<Option<usize>> = wanted.iter().map(|w| keys.iter().position(|k| k == w)).collect();
+        let idx: Vec<Option<usize>> = wanted
+            .iter()
+            .map(|w| keys.iter().position(|k| k == w))
+            .collect();
         if idx.iter().all(Option::is_some) {
             header = Some((i, idx.into_iter().flatten().collect::<Vec<_>>()));
             break;
         }
     }
     let Some((hrow, idx)) = header else {
-        return Err(ImportError::MissingHeader { path: name.to_string(), expected: COLUMNS.join(" | ") });
+        return Err(ImportError::MissingHeader {
+            path: name.to_string(),
+            expected: COLUMNS.join(" | "),
+        });
     };
     let mut guard = DuplicateGuard::default();
     let mut out = Vec::new();

@@ -297,10 +297,10 @@ macro_rules! impl_sql_store {
                         .map_err(map_err)?;
                     touch_procedure(tx, code, &publ.content).await?;
                 }
-                if p.abolish {
-                    sqlx::query("UPDATE procedures SET abolished = $2, updated_at = $3 WHERE code = $1")
+                if p.abolish || p.close.is_some() {
+                    sqlx::query("UPDATE procedures SET abolished = (abolished OR $2), updated_at = $3 WHERE code = $1")
                         .bind(code.as_str())
-                        .bind(true)
+                        .bind(p.abolish)
                         .bind(Utc::now())
                         .execute(&mut **tx)
                         .await
@@ -756,6 +756,23 @@ macro_rules! impl_sql_store {
                                 central_seq,
                                 drifted: current.is_some_and(|c| c > central_seq),
                                 rev: r.try_get("rev").map_err(map_err)?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn changed_since(&self, since: $crate::deps::chrono::DateTime<Utc>) -> StoreResult<Vec<ChangedProcedure>> {
+                    let rows = sqlx::query("SELECT code, current_seq, updated_at FROM procedures WHERE updated_at >= $1 ORDER BY updated_at")
+                        .bind(since)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter()
+                        .map(|r| {
+                            Ok(ChangedProcedure {
+                                code: code_of(r.try_get("code").map_err(map_err)?)?,
+                                current_seq: r.try_get("current_seq").map_err(map_err)?,
+                                updated_at: r.try_get("updated_at").map_err(map_err)?,
                             })
                         })
                         .collect()

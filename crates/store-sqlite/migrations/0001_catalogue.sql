@@ -47,6 +47,7 @@ CREATE TABLE procedures (
 CREATE INDEX procedures_owner ON procedures(owner_org, sort_key);
 CREATE INDEX procedures_sector ON procedures(sector_id, sort_key);
 CREATE INDEX procedures_sort ON procedures(sort_key, code);
+CREATE INDEX procedures_updated ON procedures(updated_at);
 
 CREATE TABLE procedure_versions (
     code TEXT NOT NULL REFERENCES procedures(code),

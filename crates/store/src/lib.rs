@@ -74,6 +74,9 @@ pub trait ProcedureStore: Send + Sync {
     async fn localisations(&self, code: &TthcCode) -> StoreResult<Vec<Localisation>>;
     /// Counts for dashboards.
     async fn catalogue_counts(&self) -> StoreResult<CatalogueCounts>;
+    /// Procedures whose row changed at or after `since` (publication, abolition, import), for
+    /// caches and search indexes that catch up from the database.
+    async fn changed_since(&self, since: chrono::DateTime<chrono::Utc>) -> StoreResult<Vec<ChangedProcedure>>;
 }
 
 /// Publication decisions and their application to the catalogue.

@@ -357,3 +357,14 @@ pub struct ApplyRequest {
     /// Plan and roll back.
     pub dry_run: bool,
 }
+
+/// A procedure row that changed, for catch-up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangedProcedure {
+    /// Code.
+    pub code: TthcCode,
+    /// Current public version after the change.
+    pub current_seq: Option<i64>,
+    /// When it changed.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}

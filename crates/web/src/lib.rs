@@ -1,1 +1,82 @@
-//! placeholder
+//! The HTTP layer: `/api/v1` JSON handlers documented in OpenAPI, errors as problem+json,
+//! `/healthz` and `/metrics`. Generic over the store (static dispatch); the binary picks the
+//! backend once in `main`.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod metrics;
+pub mod openapi;
+pub mod state;
+pub mod views;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, OptionalFromRequestParts};
+use axum::http::request::Parts;
+use axum::routing::{get, post};
+use thutuc_store::Store;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub use state::AppState;
+
+use crate::auth::Actor;
+use crate::error::WebError;
+
+impl<S: Store> OptionalFromRequestParts<AppState<S>> for Actor {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Option<Self>, Self::Rejection> {
+        if parts.headers.contains_key(axum::http::header::AUTHORIZATION) {
+            <Actor as axum::extract::FromRequestParts<AppState<S>>>::from_request_parts(parts, state).await.map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+}
+
+/// Builds the whole router.
+pub fn router<S: Store>(state: AppState<S>) -> Router {
+    use api::*;
+    let v1 = Router::new()
+        .route("/procedures", get(procedures::list::<S>))
+        .route("/procedures/{code}", get(procedures::get::<S>))
+        .route("/procedures/{code}/versions", get(procedures::versions::<S>))
+        .route("/procedures/{code}/versions/{seq}", get(procedures::version::<S>).put(procedures::update_draft::<S>))
+        .route("/procedures/{code}/versions/{seq}/status", post(procedures::draft_status::<S>))
+        .route("/procedures/{code}/diff", get(procedures::diff_versions::<S>))
+        .route("/procedures/{code}/completeness", get(procedures::completeness_report::<S>))
+        .route("/procedures/{code}/localisations", get(procedures::localisations::<S>))
+        .route("/procedures/{code}/drafts", post(procedures::create_draft::<S>))
+        .route("/decisions", get(decisions::list::<S>).post(decisions::create::<S>))
+        .route("/decisions/{number}", get(decisions::get::<S>).put(decisions::update::<S>))
+        .route("/decisions/{number}/apply", post(decisions::apply::<S>))
+        .route("/organisations", get(orgs::list::<S>))
+        .route("/organisations/{id}", get(orgs::get::<S>))
+        .route("/fields", get(orgs::sectors::<S>))
+        .route("/legal-documents", get(orgs::legal_list::<S>))
+        .route("/legal-documents/{number}", get(orgs::legal_get::<S>))
+        .route("/calendar/tet/{year}", get(calendar::tet))
+        .route("/calendar/lunar/{date}", get(calendar::lunar))
+        .route("/calendar/holidays", get(calendar::holidays::<S>))
+        .route("/calendar/add-working-days", get(calendar::add_working_days::<S>))
+        .route("/calendar/between", get(calendar::between::<S>));
+    let metrics = state.metrics.clone();
+    Router::new()
+        .nest("/api/v1", v1)
+        .route("/healthz", get(system::healthz::<S>))
+        .route("/metrics", get(system::metrics::<S>))
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi::ApiDoc::openapi()))
+        .fallback(|| async { WebError::not_found("đường dẫn không tồn tại / no such route") })
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(metrics, crate::metrics::track))
+        .layer(DefaultBodyLimit::max(8 * 1024 * 1024))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
+        .layer(CatchPanicLayer::new())
+}

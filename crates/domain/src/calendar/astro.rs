@@ -50,7 +50,7 @@ pub(crate) fn delta_t_seconds(y: f64) -> f64 {
 }
 
 fn decimal_year(jd: f64) -> f64 {
-    2000.0 + (jd - 2_451_545.0) / 365.25
+    2000.0 + (jd - 2451545.0) / 365.25
 }
 
 /// Julian Ephemeris Day of the true new moon with lunation number `k` (k = 0 is the new
@@ -58,8 +58,8 @@ fn decimal_year(jd: f64) -> f64 {
 pub(crate) fn new_moon_jde(k: f64) -> f64 {
     let t = k / 1236.85;
     let (t2, t3, t4) = (t * t, t * t * t, t * t * t * t);
-    let jde = 2_451_550.09766 + 29.530588861 * k + 0.00015437 * t2 - 0.000000150 * t3
-        + 0.00000000073 * t4;
+    let jde =
+        2451550.09766 + 29.530588861 * k + 0.00015437 * t2 - 0.000000150 * t3 + 0.00000000073 * t4;
     let e = 1.0 - 0.002516 * t - 0.0000074 * t2;
     let m = 2.5534 + 29.10535670 * k - 0.0000014 * t2 - 0.00000011 * t3;
     let mp = 201.5643 + 385.81693528 * k + 0.0107582 * t2 + 0.00001238 * t3 - 0.000000058 * t4;
@@ -67,7 +67,9 @@ pub(crate) fn new_moon_jde(k: f64) -> f64 {
     let om = 124.7746 - 1.56375588 * k + 0.0020672 * t2 + 0.00000215 * t3;
 
     // Periodic terms for the new moon (Meeus table 49.A, first column).
-    let periodic = -0.40720 * sin_deg(mp) + 0.17241 * e * sin_deg(m) + 0.01608 * sin_deg(2.0 * mp)
+    let periodic = -0.40720 * sin_deg(mp)
+        + 0.17241 * e * sin_deg(m)
+        + 0.01608 * sin_deg(2.0 * mp)
         + 0.01039 * sin_deg(2.0 * f)
         + 0.00739 * e * sin_deg(mp - m)
         - 0.00514 * e * sin_deg(mp + m)
@@ -113,7 +115,11 @@ pub(crate) fn new_moon_jde(k: f64) -> f64 {
         .enumerate()
         .map(|(i, &(a0, ak, coef))| {
             // Only A1 has a T² term.
-            let arg = if i == 0 { a0 + ak * k - 0.009173 * t2 } else { a0 + ak * k };
+            let arg = if i == 0 {
+                a0 + ak * k - 0.009173 * t2
+            } else {
+                a0 + ak * k
+            };
             coef * sin_deg(arg)
         })
         .sum();
@@ -130,9 +136,9 @@ pub(crate) fn new_moon_ut(k: i64) -> f64 {
 /// The Sun's apparent geocentric longitude in degrees `[0, 360)` at a Julian Ephemeris Day
 /// (Meeus ch. 25, low-accuracy method with the nutation/aberration correction).
 pub(crate) fn solar_longitude(jde: f64) -> f64 {
-    let t = (jde - 2_451_545.0) / 36_525.0;
-    let l0 = 280.46646 + 36_000.76983 * t + 0.0003032 * t * t;
-    let m = 357.52911 + 35_999.05029 * t - 0.0001537 * t * t;
+    let t = (jde - 2451545.0) / 36525.0;
+    let l0 = 280.46646 + 36000.76983 * t + 0.0003032 * t * t;
+    let m = 357.52911 + 35999.05029 * t - 0.0001537 * t * t;
     let c = (1.914602 - 0.004817 * t - 0.000014 * t * t) * sin_deg(m)
         + (0.019993 - 0.000101 * t) * sin_deg(2.0 * m)
         + 0.000289 * sin_deg(3.0 * m);
@@ -160,13 +166,13 @@ mod tests {
     fn meeus_example_49a_new_moon_of_february_1977_matches() {
         // Meeus example 49.a: k = -283, JDE = 2443192.65118.
         let jde = new_moon_jde(-283.0);
-        assert!((jde - 2_443_192.65118).abs() < 0.0001, "{jde}");
+        assert!((jde - 2443192.65118).abs() < 0.0001, "{jde}");
     }
 
     #[test]
     fn meeus_example_25a_solar_longitude_matches() {
         // Meeus example 25.a: 1992 October 13.0 TD, apparent λ = 199.90895° (low accuracy).
-        let lambda = solar_longitude(2_448_908.5);
+        let lambda = solar_longitude(2448908.5);
         assert!((lambda - 199.90895).abs() < 0.001, "{lambda}");
     }
 

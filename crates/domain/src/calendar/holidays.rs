@@ -10,7 +10,9 @@ use chrono::{Datelike, Days, NaiveDate};
 use super::error::CalendarError;
 use super::lunar::{self, LunarDate};
 use super::notices::{CalendarDay, DayKind};
-pub use super::rules::{AdjacentDay, CalendarRules, FixedHoliday, LunarHoliday, MakeUpRule, NationalDayRule, TetRule};
+pub use super::rules::{
+    AdjacentDay, CalendarRules, FixedHoliday, LunarHoliday, MakeUpRule, NationalDayRule, TetRule,
+};
 
 /// Which rule produced a statutory day; notices replace whole groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +26,12 @@ pub(crate) enum Group {
 }
 
 fn holiday(date: NaiveDate, name_vi: String, source: &str) -> CalendarDay {
-    CalendarDay { date, kind: DayKind::Holiday, name_vi, source: source.to_string() }
+    CalendarDay {
+        date,
+        kind: DayKind::Holiday,
+        name_vi,
+        source: source.to_string(),
+    }
 }
 
 fn tet_day_name(date: NaiveDate) -> String {
@@ -36,15 +43,26 @@ fn tet_day_name(date: NaiveDate) -> String {
 }
 
 /// Statutory holidays of a solar year with the rule group that produced each, in date order.
-pub(crate) fn statutory_days(rules: &CalendarRules, year: i32) -> Result<Vec<(Group, CalendarDay)>, CalendarError> {
+pub(crate) fn statutory_days(
+    rules: &CalendarRules,
+    year: i32,
+) -> Result<Vec<(Group, CalendarDay)>, CalendarError> {
     let applies = |from: Option<i32>| from.is_none_or(|f| year >= f);
     let mut out = Vec::new();
-    for f in rules.fixed.iter().filter(|f| f.enabled && applies(f.from_year)) {
+    for f in rules
+        .fixed
+        .iter()
+        .filter(|f| f.enabled && applies(f.from_year))
+    {
         if let Some(date) = NaiveDate::from_ymd_opt(year, f.month, f.day) {
             out.push((Group::Other, holiday(date, f.name_vi.clone(), &f.source)));
         }
     }
-    for l in rules.lunar.iter().filter(|l| l.enabled && applies(l.from_year)) {
+    for l in rules
+        .lunar
+        .iter()
+        .filter(|l| l.enabled && applies(l.from_year))
+    {
         match lunar::lunar_to_solar(LunarDate::new(year, l.month, l.day)) {
             Ok(date) => out.push((Group::Other, holiday(date, l.name_vi.clone(), &l.source))),
             // Day 30 of a 29-day month: take the last day of the month instead.
@@ -60,7 +78,10 @@ pub(crate) fn statutory_days(rules: &CalendarRules, year: i32) -> Result<Vec<(Gr
         let start = first - Days::new(u64::from(rules.tet.days_before));
         let len = u64::from(rules.tet.days_before) + u64::from(rules.tet.days_from_new_year);
         for date in start.iter_days().take(usize::try_from(len).unwrap_or(0)) {
-            out.push((Group::Tet, holiday(date, tet_day_name(date), &rules.tet.source)));
+            out.push((
+                Group::Tet,
+                holiday(date, tet_day_name(date), &rules.tet.source),
+            ));
         }
     }
     let nd = &rules.national_day_adjacent;
@@ -79,11 +100,17 @@ pub(crate) fn statutory_days(rules: &CalendarRules, year: i32) -> Result<Vec<(Gr
 }
 
 /// The statutory holidays of a solar year under `rules`, without make-up days or notices.
-pub fn statutory_holidays(rules: &CalendarRules, year: i32) -> Result<Vec<CalendarDay>, CalendarError> {
+pub fn statutory_holidays(
+    rules: &CalendarRules,
+    year: i32,
+) -> Result<Vec<CalendarDay>, CalendarError> {
     if !(lunar::MIN_YEAR..=lunar::MAX_YEAR).contains(&year) {
         return Err(CalendarError::YearOutOfRange(year));
     }
-    Ok(statutory_days(rules, year)?.into_iter().map(|(_, d)| d).collect())
+    Ok(statutory_days(rules, year)?
+        .into_iter()
+        .map(|(_, d)| d)
+        .collect())
 }
 
 /// Assigns make-up days (Art 111(3)) for `on_rest_days`, the statutory holidays that fall
@@ -151,7 +178,11 @@ mod tests {
     #[test]
     fn default_tet_is_the_last_day_of_the_year_and_the_first_four_of_the_next() {
         let days = statutory_holidays(&CalendarRules::default(), 2024).expect("in range");
-        let tet: Vec<_> = days.iter().filter(|d| d.name_vi.starts_with("Tết Nguyên")).map(|d| d.date).collect();
+        let tet: Vec<_> = days
+            .iter()
+            .filter(|d| d.name_vi.starts_with("Tết Nguyên"))
+            .map(|d| d.date)
+            .collect();
         let expected: Vec<_> = ymd(2024, 2, 9).iter_days().take(5).collect();
         assert_eq!(tet, expected);
     }
@@ -162,23 +193,38 @@ mod tests {
         rules.tet.days_before = 2;
         rules.tet.days_from_new_year = 3;
         let days = statutory_holidays(&rules, 2024).expect("in range");
-        let first = days.iter().find(|d| d.name_vi.starts_with("Tết Nguyên")).expect("tet");
+        let first = days
+            .iter()
+            .find(|d| d.name_vi.starts_with("Tết Nguyên"))
+            .expect("tet");
         assert_eq!(first.date, ymd(2024, 2, 8));
     }
 
     #[test]
     fn hung_kings_day_2026_falls_on_sunday_26_april() {
         let days = statutory_holidays(&CalendarRules::default(), 2026).expect("in range");
-        assert!(days.iter().any(|d| d.date == ymd(2026, 4, 26) && d.name_vi == "Giỗ Tổ Hùng Vương"));
+        assert!(
+            days.iter()
+                .any(|d| d.date == ymd(2026, 4, 26) && d.name_vi == "Giỗ Tổ Hùng Vương")
+        );
     }
 
     #[test]
     fn culture_day_can_be_switched_on_from_2026() {
         let mut rules = CalendarRules::default();
-        for f in rules.fixed.iter_mut().filter(|f| f.month == 11 && f.day == 24) {
+        for f in rules
+            .fixed
+            .iter_mut()
+            .filter(|f| f.month == 11 && f.day == 24)
+        {
             f.enabled = true;
         }
-        let has = |y| statutory_holidays(&rules, y).expect("in range").iter().any(|d| d.date.month() == 11);
+        let has = |y| {
+            statutory_holidays(&rules, y)
+                .expect("in range")
+                .iter()
+                .any(|d| d.date.month() == 11)
+        };
         assert!(has(2026));
         assert!(!has(2025));
     }

@@ -32,7 +32,16 @@ fn hm(h: u32, m: u32) -> NaiveTime {
 impl Default for OfficeHours {
     fn default() -> Self {
         Self {
-            sessions: vec![Session { start: hm(7, 0), end: hm(11, 30) }, Session { start: hm(13, 30), end: hm(17, 0) }],
+            sessions: vec![
+                Session {
+                    start: hm(7, 0),
+                    end: hm(11, 30),
+                },
+                Session {
+                    start: hm(13, 30),
+                    end: hm(17, 0),
+                },
+            ],
         }
     }
 }
@@ -42,12 +51,17 @@ impl OfficeHours {
     /// do not overlap.
     pub fn validate(&self) -> Result<(), CalendarError> {
         if self.sessions.is_empty() {
-            return Err(CalendarError::InvalidOfficeHours("không có buổi làm việc / no session".into()));
+            return Err(CalendarError::InvalidOfficeHours(
+                "không có buổi làm việc / no session".into(),
+            ));
         }
         let mut previous_end: Option<NaiveTime> = None;
         for s in &self.sessions {
             if s.end <= s.start {
-                return Err(CalendarError::InvalidOfficeHours(format!("{}–{}", s.start, s.end)));
+                return Err(CalendarError::InvalidOfficeHours(format!(
+                    "{}–{}",
+                    s.start, s.end
+                )));
             }
             if previous_end.is_some_and(|e| s.start < e) {
                 return Err(CalendarError::InvalidOfficeHours(format!(
@@ -62,7 +76,10 @@ impl OfficeHours {
 
     /// Seconds of work in one working day (28,800 for the default 8 hours).
     pub fn seconds_per_day(&self) -> i64 {
-        self.sessions.iter().map(|s| (s.end - s.start).num_seconds()).sum()
+        self.sessions
+            .iter()
+            .map(|s| (s.end - s.start).num_seconds())
+            .sum()
     }
 
     /// Hours of work in one working day.
@@ -82,9 +99,13 @@ impl OfficeHours {
 impl Calendar {
     /// Adds `hours` working hours (fractions allowed, rounded to the minute) to a receipt
     /// time. See [`Calendar::add_working_minutes`].
-    pub fn add_working_hours(&self, start: NaiveDateTime, hours: f64) -> Result<NaiveDateTime, CalendarError> {
+    pub fn add_working_hours(
+        &self,
+        start: NaiveDateTime,
+        hours: f64,
+    ) -> Result<NaiveDateTime, CalendarError> {
         if hours.is_nan() || hours < 0.0 {
-            return Err(CalendarError::NegativeCount(hours as i64));
+            return Err(CalendarError::NegativeCount((hours * 60.0) as i64));
         }
         self.add_working_minutes(start, (hours * 60.0).round() as i64)
     }
@@ -95,7 +116,11 @@ impl Calendar {
     /// day, or the next working morning after closing time or on a day off). A deadline
     /// that exhausts a session exactly ends at that session's closing time. Zero minutes
     /// returns the (moved) start.
-    pub fn add_working_minutes(&self, start: NaiveDateTime, minutes: i64) -> Result<NaiveDateTime, CalendarError> {
+    pub fn add_working_minutes(
+        &self,
+        start: NaiveDateTime,
+        minutes: i64,
+    ) -> Result<NaiveDateTime, CalendarError> {
         if minutes < 0 {
             return Err(CalendarError::NegativeCount(minutes));
         }
@@ -117,7 +142,9 @@ impl Calendar {
         let per_day = office.seconds_per_day();
         let (full_days, rest) = (remaining / per_day, remaining % per_day);
         if rest == 0 {
-            return Ok(self.add_working_days(day, full_days)?.and_time(office.closing()));
+            return Ok(self
+                .add_working_days(day, full_days)?
+                .and_time(office.closing()));
         }
         let last_day = self.add_working_days(day, full_days + 1)?;
         let mut rest = rest;
@@ -140,7 +167,9 @@ mod tests {
     use crate::calendar::rules::CalendarRules;
 
     fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(y, m, d).and_then(|d| d.and_hms_opt(h, min, 0)).expect("valid")
+        NaiveDate::from_ymd_opt(y, m, d)
+            .and_then(|d| d.and_hms_opt(h, min, 0))
+            .expect("valid")
     }
 
     fn vn() -> Calendar {
@@ -149,53 +178,98 @@ mod tests {
 
     #[test]
     fn three_working_days_from_friday_25_april_2025_end_on_tuesday_29_april_at_nine() {
-        assert_eq!(vn().add_working_hours(at(2025, 4, 25, 9, 0), 24.0).expect("in range"), at(2025, 4, 29, 9, 0));
+        assert_eq!(
+            vn().add_working_hours(at(2025, 4, 25, 9, 0), 24.0)
+                .expect("in range"),
+            at(2025, 4, 29, 9, 0)
+        );
     }
 
     #[test]
     fn without_the_2025_swap_the_same_limit_ends_on_friday_2_may() {
         let cal = Calendar::new(CalendarRules::default(), Vec::new()).expect("rules only");
-        assert_eq!(cal.add_working_hours(at(2025, 4, 25, 9, 0), 24.0).expect("in range"), at(2025, 5, 2, 9, 0));
+        assert_eq!(
+            cal.add_working_hours(at(2025, 4, 25, 9, 0), 24.0)
+                .expect("in range"),
+            at(2025, 5, 2, 9, 0)
+        );
     }
 
     #[test]
     fn receipt_after_closing_time_starts_the_next_working_morning() {
         // Thu 24/04/2025 17:30 + 2 h → Fri 25/04 09:00.
-        assert_eq!(vn().add_working_hours(at(2025, 4, 24, 17, 30), 2.0).expect("in range"), at(2025, 4, 25, 9, 0));
+        assert_eq!(
+            vn().add_working_hours(at(2025, 4, 24, 17, 30), 2.0)
+                .expect("in range"),
+            at(2025, 4, 25, 9, 0)
+        );
     }
 
     #[test]
     fn receipt_on_a_sunday_starts_on_monday_morning() {
-        assert_eq!(vn().add_working_hours(at(2025, 4, 27, 10, 0), 1.0).expect("in range"), at(2025, 4, 28, 8, 0));
+        assert_eq!(
+            vn().add_working_hours(at(2025, 4, 27, 10, 0), 1.0)
+                .expect("in range"),
+            at(2025, 4, 28, 8, 0)
+        );
     }
 
     #[test]
     fn the_lunch_break_is_skipped() {
-        assert_eq!(vn().add_working_hours(at(2025, 4, 24, 11, 0), 1.0).expect("in range"), at(2025, 4, 24, 14, 0));
+        assert_eq!(
+            vn().add_working_hours(at(2025, 4, 24, 11, 0), 1.0)
+                .expect("in range"),
+            at(2025, 4, 24, 14, 0)
+        );
     }
 
     #[test]
     fn a_limit_that_fills_whole_days_ends_at_closing_time() {
         // Tue 22/04/2025 07:00 + 16 h → Wed 23/04 17:00.
-        assert_eq!(vn().add_working_hours(at(2025, 4, 22, 7, 0), 16.0).expect("in range"), at(2025, 4, 23, 17, 0));
+        assert_eq!(
+            vn().add_working_hours(at(2025, 4, 22, 7, 0), 16.0)
+                .expect("in range"),
+            at(2025, 4, 23, 17, 0)
+        );
     }
 
     #[test]
     fn negative_hours_are_rejected() {
-        assert!(matches!(vn().add_working_hours(at(2025, 4, 22, 7, 0), -1.0), Err(CalendarError::NegativeCount(_))));
+        assert!(matches!(
+            vn().add_working_hours(at(2025, 4, 22, 7, 0), -1.0),
+            Err(CalendarError::NegativeCount(_))
+        ));
     }
 
     #[test]
     fn office_hours_are_configurable() {
-        let office = OfficeHours { sessions: vec![Session { start: hm(8, 0), end: hm(12, 0) }] };
+        let office = OfficeHours {
+            sessions: vec![Session {
+                start: hm(8, 0),
+                end: hm(12, 0),
+            }],
+        };
         let cal = vn().with_office_hours(office).expect("valid hours");
-        assert_eq!(cal.add_working_hours(at(2025, 4, 22, 11, 0), 2.0).expect("in range"), at(2025, 4, 23, 9, 0));
+        assert_eq!(
+            cal.add_working_hours(at(2025, 4, 22, 11, 0), 2.0)
+                .expect("in range"),
+            at(2025, 4, 23, 9, 0)
+        );
     }
 
     #[test]
     fn overlapping_sessions_are_rejected() {
         let office = OfficeHours {
-            sessions: vec![Session { start: hm(8, 0), end: hm(12, 0) }, Session { start: hm(11, 0), end: hm(13, 0) }],
+            sessions: vec![
+                Session {
+                    start: hm(8, 0),
+                    end: hm(12, 0),
+                },
+                Session {
+                    start: hm(11, 0),
+                    end: hm(13, 0),
+                },
+            ],
         };
         assert!(office.validate().is_err());
     }

@@ -44,7 +44,12 @@ pub struct LunarDate {
 impl LunarDate {
     /// A non-leap lunar date.
     pub fn new(year: i32, month: u8, day: u8) -> Self {
-        Self { year, month, day, leap: false }
+        Self {
+            year,
+            month,
+            day,
+            leap: false,
+        }
     }
 }
 
@@ -86,7 +91,9 @@ fn build_table() -> Table {
     // Lunation numbers: k = 0 is 2000-01-06; a year is ~12.3685 lunations.
     let k_first = ((1898.75 - 2000.0) * 12.3685_f64).floor() as i64;
     let k_last = ((2102.3 - 2000.0) * 12.3685_f64).ceil() as i64;
-    let starts: Vec<i32> = (k_first..=k_last).map(|k| astro::local_jdn(astro::new_moon_ut(k))).collect();
+    let starts: Vec<i32> = (k_first..=k_last)
+        .map(|k| astro::local_jdn(astro::new_moon_ut(k)))
+        .collect();
     // Solar longitude at the start of each month, unwrapped so it increases monotonically.
     let mut lon = Vec::with_capacity(starts.len());
     let mut turns = 0.0;
@@ -121,20 +128,35 @@ fn build_table() -> Table {
         let mut month = 10u8;
         for (i, &jdn) in starts.iter().enumerate().take(b).skip(a) {
             if Some(i) == leap {
-                months.push(MonthStart { jdn, year, month, leap: true });
+                months.push(MonthStart {
+                    jdn,
+                    year,
+                    month,
+                    leap: true,
+                });
             } else {
                 month += 1;
                 if month == 13 {
                     month = 1;
                     year += 1;
                 }
-                months.push(MonthStart { jdn, year, month, leap: false });
+                months.push(MonthStart {
+                    jdn,
+                    year,
+                    month,
+                    leap: false,
+                });
             }
         }
     }
     if let Some(&last) = elevens.last() {
         let year = civil_year(starts[last]);
-        months.push(MonthStart { jdn: starts[last], year, month: 11, leap: false });
+        months.push(MonthStart {
+            jdn: starts[last],
+            year,
+            month: 11,
+            leap: false,
+        });
     }
     Table { months }
 }
@@ -175,9 +197,17 @@ pub fn solar_to_lunar(date: NaiveDate) -> Result<LunarDate, CalendarError> {
     let j = jdn(date);
     let months = &table().months;
     let idx = months.partition_point(|m| m.jdn <= j);
-    let m = idx.checked_sub(1).and_then(|i| months.get(i)).ok_or(CalendarError::OutOfRange(date))?;
+    let m = idx
+        .checked_sub(1)
+        .and_then(|i| months.get(i))
+        .ok_or(CalendarError::OutOfRange(date))?;
     let day = u8::try_from(j - m.jdn + 1).map_err(|_| CalendarError::OutOfRange(date))?;
-    Ok(LunarDate { year: m.year, month: m.month, day, leap: m.leap })
+    Ok(LunarDate {
+        year: m.year,
+        month: m.month,
+        day,
+        leap: m.leap,
+    })
 }
 
 /// Converts a Vietnamese lunar date to the solar date.
@@ -194,14 +224,20 @@ pub fn lunar_to_solar(lunar: LunarDate) -> Result<NaiveDate, CalendarError> {
     if m.key() != key || lunar.day == 0 || i32::from(lunar.day) > next.jdn - m.jdn {
         return Err(CalendarError::NoSuchLunarDate(lunar));
     }
-    let date = date_from_jdn(m.jdn + i32::from(lunar.day) - 1).ok_or(CalendarError::NoSuchLunarDate(lunar))?;
+    let date = date_from_jdn(m.jdn + i32::from(lunar.day) - 1)
+        .ok_or(CalendarError::NoSuchLunarDate(lunar))?;
     check_range(date)?;
     Ok(date)
 }
 
 /// Number of days (29 or 30) of a lunar month.
 pub fn month_length(year: i32, month: u8, leap: bool) -> Result<u8, CalendarError> {
-    let missing = CalendarError::NoSuchLunarDate(LunarDate { year, month, day: 1, leap });
+    let missing = CalendarError::NoSuchLunarDate(LunarDate {
+        year,
+        month,
+        day: 1,
+        leap,
+    });
     if !(MIN_YEAR - 1..=MAX_YEAR).contains(&year) {
         return Err(CalendarError::YearOutOfRange(year));
     }
@@ -220,7 +256,11 @@ pub fn leap_month(year: i32) -> Result<Option<u8>, CalendarError> {
     if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
         return Err(CalendarError::YearOutOfRange(year));
     }
-    Ok(table().months.iter().find(|m| m.year == year && m.leap).map(|m| m.month))
+    Ok(table()
+        .months
+        .iter()
+        .find(|m| m.year == year && m.leap)
+        .map(|m| m.month))
 }
 
 /// Tết Nguyên đán: the solar date of day 1 of month 1 of lunar year `year`.
@@ -241,7 +281,14 @@ mod tests {
 
     #[test]
     fn tet_falls_on_the_known_dates() {
-        for (year, m, d) in [(2024, 2, 10), (2025, 1, 29), (2026, 2, 17), (2000, 2, 5), (2021, 2, 12), (2023, 1, 22)] {
+        for (year, m, d) in [
+            (2024, 2, 10),
+            (2025, 1, 29),
+            (2026, 2, 17),
+            (2000, 2, 5),
+            (2021, 2, 12),
+            (2023, 1, 22),
+        ] {
             assert_eq!(tet(year).expect("in range"), ymd(year, m, d), "Tết {year}");
         }
     }
@@ -257,20 +304,42 @@ mod tests {
 
     #[test]
     fn hung_kings_day_is_10_march_lunar() {
-        assert_eq!(lunar_to_solar(LunarDate::new(2026, 3, 10)).expect("exists"), ymd(2026, 4, 26));
-        assert_eq!(lunar_to_solar(LunarDate::new(2025, 3, 10)).expect("exists"), ymd(2025, 4, 7));
+        assert_eq!(
+            lunar_to_solar(LunarDate::new(2026, 3, 10)).expect("exists"),
+            ymd(2026, 4, 26)
+        );
+        assert_eq!(
+            lunar_to_solar(LunarDate::new(2025, 3, 10)).expect("exists"),
+            ymd(2025, 4, 7)
+        );
     }
 
     #[test]
     fn leap_months_match_the_vietnamese_almanac() {
-        for (year, leap) in [(2020, Some(4)), (2023, Some(2)), (2024, None), (2025, Some(6)), (2028, Some(5)), (2033, Some(11))] {
-            assert_eq!(leap_month(year).expect("in range"), leap, "leap month of {year}");
+        for (year, leap) in [
+            (2020, Some(4)),
+            (2023, Some(2)),
+            (2024, None),
+            (2025, Some(6)),
+            (2028, Some(5)),
+            (2033, Some(11)),
+        ] {
+            assert_eq!(
+                leap_month(year).expect("in range"),
+                leap,
+                "leap month of {year}"
+            );
         }
     }
 
     #[test]
     fn a_leap_month_date_round_trips() {
-        let leap = LunarDate { year: 2025, month: 6, day: 1, leap: true };
+        let leap = LunarDate {
+            year: 2025,
+            month: 6,
+            day: 1,
+            leap: true,
+        };
         let solar = lunar_to_solar(leap).expect("2025 has a leap sixth month");
         assert_eq!(solar, ymd(2025, 7, 25));
         assert_eq!(solar_to_lunar(solar).expect("in range"), leap);
@@ -278,27 +347,51 @@ mod tests {
 
     #[test]
     fn a_leap_month_the_year_lacks_is_rejected() {
-        let missing = LunarDate { year: 2024, month: 6, day: 1, leap: true };
-        assert_eq!(lunar_to_solar(missing), Err(CalendarError::NoSuchLunarDate(missing)));
+        let missing = LunarDate {
+            year: 2024,
+            month: 6,
+            day: 1,
+            leap: true,
+        };
+        assert_eq!(
+            lunar_to_solar(missing),
+            Err(CalendarError::NoSuchLunarDate(missing))
+        );
     }
 
     #[test]
     fn day_30_of_a_short_month_is_rejected() {
-        let short = (1..=12).find(|&m| month_length(2024, m, false).expect("exists") == 29).expect("a short month");
+        let short = (1..=12)
+            .find(|&m| month_length(2024, m, false).expect("exists") == 29)
+            .expect("a short month");
         assert!(lunar_to_solar(LunarDate::new(2024, short, 30)).is_err());
     }
 
     #[test]
     fn dates_outside_1900_to_2100_are_out_of_range() {
-        assert_eq!(solar_to_lunar(ymd(1899, 12, 31)), Err(CalendarError::OutOfRange(ymd(1899, 12, 31))));
+        assert_eq!(
+            solar_to_lunar(ymd(1899, 12, 31)),
+            Err(CalendarError::OutOfRange(ymd(1899, 12, 31)))
+        );
         assert!(solar_to_lunar(ymd(2101, 1, 1)).is_err());
         assert_eq!(tet(2101), Err(CalendarError::YearOutOfRange(2101)));
-        assert!(solar_to_lunar(ymd(1900, 1, 1)).is_ok() && solar_to_lunar(ymd(2100, 12, 31)).is_ok());
+        assert!(
+            solar_to_lunar(ymd(1900, 1, 1)).is_ok() && solar_to_lunar(ymd(2100, 12, 31)).is_ok()
+        );
     }
 
     #[test]
     fn lunar_dates_display_in_vietnamese_style() {
-        assert_eq!(LunarDate { year: 2025, month: 6, day: 1, leap: true }.to_string(), "1/6 nhuận/2025 ÂL");
+        assert_eq!(
+            LunarDate {
+                year: 2025,
+                month: 6,
+                day: 1,
+                leap: true
+            }
+            .to_string(),
+            "1/6 nhuận/2025 ÂL"
+        );
     }
 
     proptest::proptest! {

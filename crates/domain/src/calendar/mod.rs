@@ -27,11 +27,14 @@ mod working;
 
 pub use error::CalendarError;
 pub use holidays::{
-    AdjacentDay, CalendarRules, FixedHoliday, LunarHoliday, MakeUpRule, NationalDayRule, TetRule, statutory_holidays,
+    AdjacentDay, CalendarRules, FixedHoliday, LunarHoliday, MakeUpRule, NationalDayRule, TetRule,
+    statutory_holidays,
 };
 pub use hours::{OfficeHours, Session};
 pub use lunar::{LunarDate, lunar_to_solar, solar_to_lunar, tet};
-pub use notices::{CalendarDay, DayKind, NOTICE_ROWS_NEEDING_CONFIRMATION, NOTICES_CSV, parse_notice_csv};
+pub use notices::{
+    CalendarDay, DayKind, NOTICE_ROWS_NEEDING_CONFIRMATION, NOTICES_CSV, parse_notice_csv,
+};
 pub use timeliness::{TaskStatus, Timeliness, classify, task_status};
 pub use working::Calendar;
 

@@ -42,7 +42,12 @@ pub enum DayKind {
 
 impl DayKind {
     /// All kinds, in CSV order.
-    pub const ALL: [DayKind; 4] = [Self::Holiday, Self::MakeUp, Self::SwappedDayOff, Self::SwappedWorkday];
+    pub const ALL: [DayKind; 4] = [
+        Self::Holiday,
+        Self::MakeUp,
+        Self::SwappedDayOff,
+        Self::SwappedWorkday,
+    ];
 
     /// The CSV spelling (`holiday`, `make_up`, `swapped_day_off`, `swapped_workday`).
     pub fn as_str(self) -> &'static str {
@@ -84,7 +89,11 @@ pub struct CalendarDay {
 }
 
 fn malformed(line: usize, column: usize, reason: impl Into<String>) -> CalendarError {
-    CalendarError::Malformed { line, column, reason: reason.into() }
+    CalendarError::Malformed {
+        line,
+        column,
+        reason: reason.into(),
+    }
 }
 
 /// Splits one CSV record; double quotes may wrap a field and `""` is a literal quote.
@@ -108,7 +117,10 @@ fn split_record(line: &str) -> Result<Vec<String>, (usize, &'static str)> {
             (true, '"') => {
                 quoted = false;
                 if chars.peek().is_some_and(|&n| n != ',') {
-                    return Err((fields.len() + 1, "ký tự sau dấu ngoặc kép đóng / text after closing quote"));
+                    return Err((
+                        fields.len() + 1,
+                        "ký tự sau dấu ngoặc kép đóng / text after closing quote",
+                    ));
                 }
             }
             (false, ',') => {
@@ -122,14 +134,19 @@ fn split_record(line: &str) -> Result<Vec<String>, (usize, &'static str)> {
         }
     }
     if quoted {
-        return Err((fields.len() + 1, "thiếu dấu ngoặc kép đóng / unterminated quote"));
+        return Err((
+            fields.len() + 1,
+            "thiếu dấu ngoặc kép đóng / unterminated quote",
+        ));
     }
     fields.push(field);
     Ok(fields)
 }
 
 fn parse_date(raw: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(raw, "%d/%m/%Y")).ok()
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(raw, "%d/%m/%Y"))
+        .ok()
 }
 
 const HEADER: [&str; 4] = ["date", "kind", "name_vi", "source"];
@@ -157,26 +174,54 @@ pub fn parse_notice_csv(text: &str) -> Result<Vec<CalendarDay>, CalendarError> {
             for (col, expected) in HEADER.iter().enumerate() {
                 let got = fields.get(col).map(|f| f.trim().to_lowercase());
                 if got.as_deref() != Some(*expected) {
-                    let why = format!("tiêu đề phải là «{}» / header must be «{}»", HEADER.join(","), HEADER.join(","));
+                    let why = format!(
+                        "tiêu đề phải là «{}» / header must be «{}»",
+                        HEADER.join(","),
+                        HEADER.join(",")
+                    );
                     return Err(malformed(line_no, col + 1, why));
                 }
             }
             if fields.len() > HEADER.len() {
-                return Err(malformed(line_no, HEADER.len() + 1, "thừa cột / too many columns"));
+                return Err(malformed(
+                    line_no,
+                    HEADER.len() + 1,
+                    "thừa cột / too many columns",
+                ));
             }
             header_seen = true;
             continue;
         }
         if fields.len() < HEADER.len() {
-            return Err(malformed(line_no, fields.len() + 1, "thiếu cột / missing column"));
+            return Err(malformed(
+                line_no,
+                fields.len() + 1,
+                "thiếu cột / missing column",
+            ));
         }
         if fields.len() > HEADER.len() {
-            return Err(malformed(line_no, HEADER.len() + 1, "thừa cột / too many columns"));
+            return Err(malformed(
+                line_no,
+                HEADER.len() + 1,
+                "thừa cột / too many columns",
+            ));
         }
-        let date = parse_date(fields[0].trim())
-            .ok_or_else(|| malformed(line_no, 1, format!("ngày «{}» không hợp lệ / invalid date", fields[0].trim())))?;
+        let date = parse_date(fields[0].trim()).ok_or_else(|| {
+            malformed(
+                line_no,
+                1,
+                format!("ngày «{}» không hợp lệ / invalid date", fields[0].trim()),
+            )
+        })?;
         let kind = DayKind::parse(fields[1].trim()).ok_or_else(|| {
-            malformed(line_no, 2, format!("loại ngày «{}» không hợp lệ / unknown kind", fields[1].trim()))
+            malformed(
+                line_no,
+                2,
+                format!(
+                    "loại ngày «{}» không hợp lệ / unknown kind",
+                    fields[1].trim()
+                ),
+            )
         })?;
         let name_vi = fields[2].trim().to_string();
         if name_vi.is_empty() {
@@ -186,21 +231,34 @@ pub fn parse_notice_csv(text: &str) -> Result<Vec<CalendarDay>, CalendarError> {
         if source.is_empty() {
             return Err(malformed(line_no, 4, "thiếu văn bản nguồn / empty source"));
         }
-        rows.push(CalendarDay { date, kind, name_vi, source });
+        rows.push(CalendarDay {
+            date,
+            kind,
+            name_vi,
+            source,
+        });
         lines_of.push(line_no);
     }
     if !header_seen {
         return Err(malformed(1, 1, "thiếu dòng tiêu đề / missing header"));
     }
     let weekend = |w: Weekday| matches!(w, Weekday::Sat | Weekday::Sun);
-    let keep = check_rows(&rows, &weekend).map_err(|(idx, err)| annotate(err, lines_of.get(idx).copied()))?;
-    Ok(rows.into_iter().zip(keep).filter_map(|(row, k)| k.then_some(row)).collect())
+    let keep = check_rows(&rows, &weekend)
+        .map_err(|(idx, err)| annotate(err, lines_of.get(idx).copied()))?;
+    Ok(rows
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(row, k)| k.then_some(row))
+        .collect())
 }
 
 fn annotate(err: CalendarError, line: Option<usize>) -> CalendarError {
     match (err, line) {
         (CalendarError::Contradiction { date, reason }, Some(line)) => {
-            CalendarError::Contradiction { date, reason: format!("dòng {line} / line {line}: {reason}") }
+            CalendarError::Contradiction {
+                date,
+                reason: format!("dòng {line} / line {line}: {reason}"),
+            }
         }
         (err, _) => err,
     }
@@ -217,13 +275,24 @@ pub(crate) fn check_rows(
     let mut keep = Vec::with_capacity(rows.len());
     for (i, row) in rows.iter().enumerate() {
         let rest = is_rest_day(row.date.weekday());
-        let contradiction = |reason: String| (i, CalendarError::Contradiction { date: row.date, reason });
+        let contradiction = |reason: String| {
+            (
+                i,
+                CalendarError::Contradiction {
+                    date: row.date,
+                    reason,
+                },
+            )
+        };
         match row.kind {
             DayKind::SwappedWorkday if !rest => {
                 return Err(contradiction("ngày làm bù phải là ngày nghỉ hằng tuần / a swapped workday must be a weekly rest day".into()));
             }
             DayKind::MakeUp | DayKind::SwappedDayOff if rest => {
-                let why = format!("{} rơi vào ngày nghỉ hằng tuần / {} falls on a weekly rest day", row.kind, row.kind);
+                let why = format!(
+                    "{} rơi vào ngày nghỉ hằng tuần / {} falls on a weekly rest day",
+                    row.kind, row.kind
+                );
                 return Err(contradiction(why));
             }
             _ => {}
@@ -263,7 +332,10 @@ mod tests {
     fn the_embedded_notice_table_parses() {
         let rows = embedded_notices().expect("embedded table is valid");
         assert!(rows.len() > 30);
-        assert!(rows.iter().any(|r| r.date == ymd(2025, 4, 26) && r.kind == DayKind::SwappedWorkday));
+        assert!(
+            rows.iter()
+                .any(|r| r.date == ymd(2025, 4, 26) && r.kind == DayKind::SwappedWorkday)
+        );
     }
 
     #[test]
@@ -284,51 +356,93 @@ mod tests {
     fn a_bad_date_reports_its_line_and_column() {
         let csv = "# comment\ndate,kind,name_vi,source\n2025-13-01,holiday,X,Y\n";
         let err = parse_notice_csv(csv).expect_err("bad date");
-        assert!(matches!(err, CalendarError::Malformed { line: 3, column: 1, .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                CalendarError::Malformed {
+                    line: 3,
+                    column: 1,
+                    ..
+                }
+            ),
+            "{err}"
+        );
     }
 
     #[test]
     fn an_unknown_kind_reports_column_two() {
         let csv = "date,kind,name_vi,source\n2025-05-02,vacation,X,Y\n";
         let err = parse_notice_csv(csv).expect_err("bad kind");
-        assert!(matches!(err, CalendarError::Malformed { line: 2, column: 2, .. }));
+        assert!(matches!(
+            err,
+            CalendarError::Malformed {
+                line: 2,
+                column: 2,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn a_missing_source_column_is_malformed() {
-        let err = parse_notice_csv("date,kind,name_vi,source\n2025-05-02,holiday,X\n").expect_err("short row");
-        assert!(matches!(err, CalendarError::Malformed { line: 2, column: 4, .. }));
+        let err = parse_notice_csv("date,kind,name_vi,source\n2025-05-02,holiday,X\n")
+            .expect_err("short row");
+        assert!(matches!(
+            err,
+            CalendarError::Malformed {
+                line: 2,
+                column: 4,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn a_missing_header_is_malformed() {
         let err = parse_notice_csv("2025-05-02,holiday,X,Y\n").expect_err("no header");
-        assert!(matches!(err, CalendarError::Malformed { line: 1, column: 1, .. }));
+        assert!(matches!(
+            err,
+            CalendarError::Malformed {
+                line: 1,
+                column: 1,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn a_date_both_off_and_worked_is_a_contradiction() {
-        let csv = "date,kind,name_vi,source\n2025-04-26,swapped_workday,A,S\n2025-04-26,holiday,B,S\n";
+        let csv =
+            "date,kind,name_vi,source\n2025-04-26,swapped_workday,A,S\n2025-04-26,holiday,B,S\n";
         let err = parse_notice_csv(csv).expect_err("contradiction");
-        assert!(matches!(err, CalendarError::Contradiction { date, .. } if date == ymd(2025, 4, 26)));
+        assert!(
+            matches!(err, CalendarError::Contradiction { date, .. } if date == ymd(2025, 4, 26))
+        );
         assert!(err.to_string().contains("line 3"));
     }
 
     #[test]
     fn a_swapped_workday_on_a_weekday_is_a_contradiction() {
         let csv = "date,kind,name_vi,source\n2025-04-25,swapped_workday,A,S\n";
-        assert!(matches!(parse_notice_csv(csv), Err(CalendarError::Contradiction { .. })));
+        assert!(matches!(
+            parse_notice_csv(csv),
+            Err(CalendarError::Contradiction { .. })
+        ));
     }
 
     #[test]
     fn a_make_up_day_on_a_sunday_is_a_contradiction() {
         let csv = "date,kind,name_vi,source\n2025-04-27,make_up,A,S\n";
-        assert!(matches!(parse_notice_csv(csv), Err(CalendarError::Contradiction { .. })));
+        assert!(matches!(
+            parse_notice_csv(csv),
+            Err(CalendarError::Contradiction { .. })
+        ));
     }
 
     #[test]
     fn a_repeated_row_with_the_same_meaning_is_kept_once() {
-        let csv = "date,kind,name_vi,source\n2025-05-02,holiday,A,S\n2025-05-02,swapped_day_off,B,S\n";
+        let csv =
+            "date,kind,name_vi,source\n2025-05-02,holiday,A,S\n2025-05-02,swapped_day_off,B,S\n";
         let rows = parse_notice_csv(csv).expect("valid");
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].name_vi, "A");

@@ -215,7 +215,11 @@ mod tests {
     #[test]
     fn culture_day_is_off_and_marked_unconfirmed_by_default() {
         let rules = CalendarRules::default();
-        let culture = rules.fixed.iter().find(|f| f.month == 11 && f.day == 24).expect("listed");
+        let culture = rules
+            .fixed
+            .iter()
+            .find(|f| f.month == 11 && f.day == 24)
+            .expect("listed");
         assert!(!culture.enabled && !culture.confirmed);
     }
 }

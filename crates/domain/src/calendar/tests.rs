@@ -17,13 +17,21 @@ fn vn() -> &'static Calendar {
 }
 
 fn weekdays_off(year: i32) -> Vec<NaiveDate> {
-    vn().holidays(year).into_iter().filter(|d| d.kind.is_day_off()).map(|d| d.date).collect()
+    vn().holidays(year)
+        .into_iter()
+        .filter(|d| d.kind.is_day_off())
+        .map(|d| d.date)
+        .collect()
 }
 
 #[test]
 fn the_2025_notice_gives_exactly_twelve_weekdays_off_and_one_worked_saturday() {
     let days = vn().holidays(2025);
-    let off: Vec<NaiveDate> = days.iter().filter(|d| d.kind.is_day_off()).map(|d| d.date).collect();
+    let off: Vec<NaiveDate> = days
+        .iter()
+        .filter(|d| d.kind.is_day_off())
+        .map(|d| d.date)
+        .collect();
     let expected = vec![
         ymd(2025, 1, 1),
         ymd(2025, 1, 27),
@@ -39,7 +47,10 @@ fn the_2025_notice_gives_exactly_twelve_weekdays_off_and_one_worked_saturday() {
         ymd(2025, 9, 2),
     ];
     assert_eq!(off, expected);
-    let worked: Vec<&CalendarDay> = days.iter().filter(|d| d.kind == DayKind::SwappedWorkday).collect();
+    let worked: Vec<&CalendarDay> = days
+        .iter()
+        .filter(|d| d.kind == DayKind::SwappedWorkday)
+        .collect();
     assert_eq!(worked.len(), 1);
     assert_eq!(worked[0].date, ymd(2025, 4, 26));
     assert_eq!(worked[0].source, "6150/TB-BLĐTBXH");
@@ -50,7 +61,10 @@ fn tet_2025_runs_from_saturday_25_january_to_sunday_2_february() {
     let cal = vn();
     assert!(cal.is_working_day(ymd(2025, 1, 24)).expect("in range"));
     for date in ymd(2025, 1, 25).iter_days().take(9) {
-        assert!(!cal.is_working_day(date).expect("in range"), "{date} should be off");
+        assert!(
+            !cal.is_working_day(date).expect("in range"),
+            "{date} should be off"
+        );
     }
     assert!(cal.is_working_day(ymd(2025, 2, 3)).expect("in range"));
 }
@@ -76,9 +90,17 @@ fn the_make_up_day_is_computed_without_any_notice() {
 fn a_notice_holiday_on_the_make_up_day_pushes_the_make_up_day_further() {
     // A notice giving Monday 27/4/2026 off as a plain holiday (not as the make-up day)
     // leaves Giỗ Tổ's make-up day to the next working day, Tuesday 28/4.
-    let row = CalendarDay { date: ymd(2026, 4, 27), kind: DayKind::Holiday, name_vi: "x".into(), source: "y".into() };
+    let row = CalendarDay {
+        date: ymd(2026, 4, 27),
+        kind: DayKind::Holiday,
+        name_vi: "x".into(),
+        source: "y".into(),
+    };
     let cal = Calendar::new(CalendarRules::default(), vec![row]).expect("valid");
-    assert_eq!(cal.day(ymd(2026, 4, 28)).map(|d| d.kind), Some(DayKind::MakeUp));
+    assert_eq!(
+        cal.day(ymd(2026, 4, 28)).map(|d| d.kind),
+        Some(DayKind::MakeUp)
+    );
 }
 
 #[test]
@@ -106,9 +128,20 @@ fn tet_2024_is_thursday_8_to_wednesday_14_february_and_29_april_is_swapped() {
     let off: Vec<NaiveDate> = ymd(2024, 2, 1)
         .iter_days()
         .take(20)
-        .filter(|d| d.weekday().num_days_from_monday() < 5 && !cal.is_working_day(*d).expect("in range"))
+        .filter(|d| {
+            d.weekday().num_days_from_monday() < 5 && !cal.is_working_day(*d).expect("in range")
+        })
         .collect();
-    assert_eq!(off, vec![ymd(2024, 2, 8), ymd(2024, 2, 9), ymd(2024, 2, 12), ymd(2024, 2, 13), ymd(2024, 2, 14)]);
+    assert_eq!(
+        off,
+        vec![
+            ymd(2024, 2, 8),
+            ymd(2024, 2, 9),
+            ymd(2024, 2, 12),
+            ymd(2024, 2, 13),
+            ymd(2024, 2, 14)
+        ]
+    );
     assert!(!cal.is_working_day(ymd(2024, 4, 29)).expect("in range"));
     assert!(cal.is_working_day(ymd(2024, 5, 4)).expect("in range"));
 }
@@ -128,18 +161,43 @@ fn adding_working_days_follows_the_documented_convention() {
     let cal = vn();
     let friday = ymd(2025, 4, 25);
     assert_eq!(cal.add_working_days(friday, 0).expect("in range"), friday);
-    assert_eq!(cal.add_working_days(friday, 1).expect("in range"), ymd(2025, 4, 26));
-    assert_eq!(cal.add_working_days(friday, 3).expect("in range"), ymd(2025, 4, 29));
-    assert_eq!(cal.add_working_days(friday, 4).expect("in range"), ymd(2025, 5, 5));
-    assert_eq!(cal.add_working_days(ymd(2025, 4, 27), 0).expect("in range"), ymd(2025, 4, 28));
-    assert_eq!(cal.add_working_days(ymd(2025, 5, 5), -1).expect("in range"), ymd(2025, 4, 29));
-    assert_eq!(cal.working_days_between(friday, ymd(2025, 5, 5)).expect("in range"), 4);
-    assert_eq!(cal.working_days_between(ymd(2025, 5, 5), friday).expect("in range"), -4);
+    assert_eq!(
+        cal.add_working_days(friday, 1).expect("in range"),
+        ymd(2025, 4, 26)
+    );
+    assert_eq!(
+        cal.add_working_days(friday, 3).expect("in range"),
+        ymd(2025, 4, 29)
+    );
+    assert_eq!(
+        cal.add_working_days(friday, 4).expect("in range"),
+        ymd(2025, 5, 5)
+    );
+    assert_eq!(
+        cal.add_working_days(ymd(2025, 4, 27), 0).expect("in range"),
+        ymd(2025, 4, 28)
+    );
+    assert_eq!(
+        cal.add_working_days(ymd(2025, 5, 5), -1).expect("in range"),
+        ymd(2025, 4, 29)
+    );
+    assert_eq!(
+        cal.working_days_between(friday, ymd(2025, 5, 5))
+            .expect("in range"),
+        4
+    );
+    assert_eq!(
+        cal.working_days_between(ymd(2025, 5, 5), friday)
+            .expect("in range"),
+        -4
+    );
 }
 
 #[test]
 fn adding_beyond_2100_is_out_of_range() {
-    let err = vn().add_working_days(ymd(2100, 12, 30), 10).expect_err("beyond range");
+    let err = vn()
+        .add_working_days(ymd(2100, 12, 30), 10)
+        .expect_err("beyond range");
     assert!(matches!(err, CalendarError::OutOfRange(_)));
     assert!(vn().is_working_day(ymd(1899, 12, 31)).is_err());
 }
@@ -148,8 +206,16 @@ fn adding_beyond_2100_is_out_of_range() {
 fn calendar_days_move_off_days_off_only_by_flag() {
     let cal = vn();
     // 25/04/2025 + 5 calendar days = Wed 30/4, a holiday.
-    assert_eq!(cal.add_calendar_days(ymd(2025, 4, 25), 5, false).expect("in range"), ymd(2025, 4, 30));
-    assert_eq!(cal.add_calendar_days(ymd(2025, 4, 25), 5, true).expect("in range"), ymd(2025, 5, 5));
+    assert_eq!(
+        cal.add_calendar_days(ymd(2025, 4, 25), 5, false)
+            .expect("in range"),
+        ymd(2025, 4, 30)
+    );
+    assert_eq!(
+        cal.add_calendar_days(ymd(2025, 4, 25), 5, true)
+            .expect("in range"),
+        ymd(2025, 5, 5)
+    );
 }
 
 #[test]
@@ -157,10 +223,19 @@ fn pauses_move_the_due_date_by_the_paused_working_days() {
     let cal = vn();
     let due = ymd(2025, 6, 13);
     // Paused Mon 2/6 → Wed 4/6 (2 working days) and, overlapping, Tue 3/6 → Thu 5/6.
-    let pauses = [(ymd(2025, 6, 2), ymd(2025, 6, 4)), (ymd(2025, 6, 3), ymd(2025, 6, 5))];
-    assert_eq!(cal.due_with_pauses(due, &pauses).expect("valid"), ymd(2025, 6, 18));
+    let pauses = [
+        (ymd(2025, 6, 2), ymd(2025, 6, 4)),
+        (ymd(2025, 6, 3), ymd(2025, 6, 5)),
+    ];
+    assert_eq!(
+        cal.due_with_pauses(due, &pauses).expect("valid"),
+        ymd(2025, 6, 18)
+    );
     assert_eq!(cal.due_with_pauses(due, &[]).expect("valid"), due);
-    assert!(cal.due_with_pauses(due, &[(ymd(2025, 6, 5), ymd(2025, 6, 2))]).is_err());
+    assert!(
+        cal.due_with_pauses(due, &[(ymd(2025, 6, 5), ymd(2025, 6, 2))])
+            .is_err()
+    );
 }
 
 #[test]
@@ -171,25 +246,42 @@ fn overrides_that_contradict_the_weekend_are_rejected() {
         name_vi: "x".into(),
         source: "y".into(),
     };
-    assert!(matches!(Calendar::new(CalendarRules::default(), vec![row]), Err(CalendarError::Contradiction { .. })));
+    assert!(matches!(
+        Calendar::new(CalendarRules::default(), vec![row]),
+        Err(CalendarError::Contradiction { .. })
+    ));
 }
 
 #[test]
 fn overrides_outside_the_range_are_rejected() {
-    let row = CalendarDay { date: ymd(2101, 1, 2), kind: DayKind::Holiday, name_vi: "x".into(), source: "y".into() };
-    assert!(matches!(Calendar::new(CalendarRules::default(), vec![row]), Err(CalendarError::OutOfRange(_))));
+    let row = CalendarDay {
+        date: ymd(2101, 1, 2),
+        kind: DayKind::Holiday,
+        name_vi: "x".into(),
+        source: "y".into(),
+    };
+    assert!(matches!(
+        Calendar::new(CalendarRules::default(), vec![row]),
+        Err(CalendarError::OutOfRange(_))
+    ));
 }
 
 #[test]
 fn the_fingerprint_changes_with_the_table() {
     let plain = Calendar::new(CalendarRules::default(), Vec::new()).expect("rules only");
     assert_ne!(plain.fingerprint(), vn().fingerprint());
-    assert_eq!(vn().fingerprint(), Calendar::default_vn().expect("builds").fingerprint());
+    assert_eq!(
+        vn().fingerprint(),
+        Calendar::default_vn().expect("builds").fingerprint()
+    );
 }
 
 #[test]
 fn a_six_day_week_is_configurable() {
-    let rules = CalendarRules { weekly_rest_days: vec![Weekday::Sun], ..CalendarRules::default() };
+    let rules = CalendarRules {
+        weekly_rest_days: vec![Weekday::Sun],
+        ..CalendarRules::default()
+    };
     let cal = Calendar::new(rules, Vec::new()).expect("valid");
     assert!(cal.is_working_day(ymd(2025, 4, 19)).expect("in range"));
 }

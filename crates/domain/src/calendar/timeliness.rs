@@ -62,7 +62,11 @@ pub enum TaskStatus {
 
 /// Task status as of a date: completion on the deadline day is on time; an open task is
 /// overdue from the day after its deadline.
-pub fn task_status(deadline: NaiveDate, completed_at: Option<NaiveDate>, as_of: NaiveDate) -> TaskStatus {
+pub fn task_status(
+    deadline: NaiveDate,
+    completed_at: Option<NaiveDate>,
+    as_of: NaiveDate,
+) -> TaskStatus {
     match completed_at {
         Some(done) if done <= deadline => TaskStatus::DoneOnTime,
         Some(_) => TaskStatus::DoneLate,
@@ -81,7 +85,10 @@ mod tests {
 
     #[test]
     fn completion_before_the_due_date_is_early() {
-        assert_eq!(classify(ymd(2025, 4, 29), Some(ymd(2025, 4, 28)), ymd(2025, 6, 30)), Timeliness::Early);
+        assert_eq!(
+            classify(ymd(2025, 4, 29), Some(ymd(2025, 4, 28)), ymd(2025, 6, 30)),
+            Timeliness::Early
+        );
     }
 
     #[test]
@@ -93,12 +100,18 @@ mod tests {
 
     #[test]
     fn completion_after_the_due_date_is_late() {
-        assert_eq!(classify(ymd(2025, 4, 29), Some(ymd(2025, 4, 30)), ymd(2025, 6, 30)), Timeliness::Late);
+        assert_eq!(
+            classify(ymd(2025, 4, 29), Some(ymd(2025, 4, 30)), ymd(2025, 6, 30)),
+            Timeliness::Late
+        );
     }
 
     #[test]
     fn an_open_dossier_due_on_the_period_end_is_within_term() {
-        assert_eq!(classify(ymd(2025, 6, 30), None, ymd(2025, 6, 30)), Timeliness::WithinTerm);
+        assert_eq!(
+            classify(ymd(2025, 6, 30), None, ymd(2025, 6, 30)),
+            Timeliness::WithinTerm
+        );
     }
 
     #[test]
@@ -110,17 +123,29 @@ mod tests {
 
     #[test]
     fn a_task_completed_on_its_deadline_is_done_on_time() {
-        assert_eq!(task_status(ymd(2025, 3, 31), Some(ymd(2025, 3, 31)), ymd(2025, 4, 30)), TaskStatus::DoneOnTime);
+        assert_eq!(
+            task_status(ymd(2025, 3, 31), Some(ymd(2025, 3, 31)), ymd(2025, 4, 30)),
+            TaskStatus::DoneOnTime
+        );
     }
 
     #[test]
     fn a_task_completed_after_its_deadline_is_done_late() {
-        assert_eq!(task_status(ymd(2025, 3, 31), Some(ymd(2025, 4, 1)), ymd(2025, 4, 30)), TaskStatus::DoneLate);
+        assert_eq!(
+            task_status(ymd(2025, 3, 31), Some(ymd(2025, 4, 1)), ymd(2025, 4, 30)),
+            TaskStatus::DoneLate
+        );
     }
 
     #[test]
     fn an_open_task_is_overdue_only_after_its_deadline_day() {
-        assert_eq!(task_status(ymd(2025, 3, 31), None, ymd(2025, 3, 31)), TaskStatus::OpenWithinTerm);
-        assert_eq!(task_status(ymd(2025, 3, 31), None, ymd(2025, 4, 1)), TaskStatus::OpenOverdue);
+        assert_eq!(
+            task_status(ymd(2025, 3, 31), None, ymd(2025, 3, 31)),
+            TaskStatus::OpenWithinTerm
+        );
+        assert_eq!(
+            task_status(ymd(2025, 3, 31), None, ymd(2025, 4, 1)),
+            TaskStatus::OpenOverdue
+        );
     }
 }

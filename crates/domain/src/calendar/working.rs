@@ -58,8 +58,11 @@ impl Calendar {
         }
         let is_rest = |w| rules.is_rest_day(w);
         let keep = notices::check_rows(&overrides, &is_rest).map_err(|(_, e)| e)?;
-        let overrides: Vec<CalendarDay> =
-            overrides.into_iter().zip(keep).filter_map(|(row, k)| k.then_some(row)).collect();
+        let overrides: Vec<CalendarDay> = overrides
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(row, k)| k.then_some(row))
+            .collect();
         let override_dates: BTreeSet<NaiveDate> = overrides.iter().map(|r| r.date).collect();
 
         let mut table = BTreeMap::new();
@@ -101,7 +104,11 @@ impl Calendar {
         let mut working = Vec::with_capacity(52_000);
         let mut count = 0u32;
         prefix.push(0);
-        for (offset, date) in (0u32..).zip(lunar::min_date().iter_days().take_while(|d| *d <= lunar::max_date())) {
+        for (offset, date) in (0u32..).zip(
+            lunar::min_date()
+                .iter_days()
+                .take_while(|d| *d <= lunar::max_date()),
+        ) {
             let works = match table.get(&date) {
                 Some(row) => !row.kind.is_day_off(),
                 None => !rules.is_rest_day(date.weekday()),
@@ -112,7 +119,13 @@ impl Calendar {
             }
             prefix.push(count);
         }
-        Ok(Self { rules, office: OfficeHours::default(), table, prefix, working })
+        Ok(Self {
+            rules,
+            office: OfficeHours::default(),
+            table,
+            prefix,
+            working,
+        })
     }
 
     /// The default Vietnamese calendar: default rules plus the embedded notices 2021–2026.
@@ -139,7 +152,8 @@ impl Calendar {
 
     fn index(&self, date: NaiveDate) -> Result<usize, CalendarError> {
         in_range(date)?;
-        usize::try_from((date - lunar::min_date()).num_days()).map_err(|_| CalendarError::OutOfRange(date))
+        usize::try_from((date - lunar::min_date()).num_days())
+            .map_err(|_| CalendarError::OutOfRange(date))
     }
 
     fn date_at(&self, offset: u32) -> NaiveDate {
@@ -172,10 +186,16 @@ impl Calendar {
 
     /// Every row of `year` in the table, including holidays that fall on a weekly rest day.
     pub fn special_days(&self, year: i32) -> Vec<CalendarDay> {
-        let (Some(from), Some(to)) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) else {
+        let (Some(from), Some(to)) = (
+            NaiveDate::from_ymd_opt(year, 1, 1),
+            NaiveDate::from_ymd_opt(year, 12, 31),
+        ) else {
             return Vec::new();
         };
-        self.table.range(from..=to).map(|(_, d)| d.clone()).collect()
+        self.table
+            .range(from..=to)
+            .map(|(_, d)| d.clone())
+            .collect()
     }
 
     /// Adds `n` working days to `date`.
@@ -193,8 +213,15 @@ impl Calendar {
             0 => i64::from(self.prefix[i]),
             _ => i64::from(self.prefix[i]) + n,
         };
-        let beyond = if n >= 0 { lunar::max_date() + Days::new(1) } else { lunar::min_date() - Days::new(1) };
-        let offset = usize::try_from(k).ok().and_then(|k| self.working.get(k)).ok_or(CalendarError::OutOfRange(beyond))?;
+        let beyond = if n >= 0 {
+            lunar::max_date() + Days::new(1)
+        } else {
+            lunar::min_date() - Days::new(1)
+        };
+        let offset = usize::try_from(k)
+            .ok()
+            .and_then(|k| self.working.get(k))
+            .ok_or(CalendarError::OutOfRange(beyond))?;
         Ok(self.date_at(*offset))
     }
 
@@ -208,22 +235,42 @@ impl Calendar {
     /// Adds `n` calendar days; when `push_off_non_working` is set and the result is not a
     /// working day, moves it forward to the next working day (a due date never falls on a
     /// day off).
-    pub fn add_calendar_days(&self, date: NaiveDate, n: i64, push_off_non_working: bool) -> Result<NaiveDate, CalendarError> {
-        let shifted = date.checked_add_signed(chrono::Duration::days(n)).ok_or(CalendarError::OutOfRange(date))?;
+    pub fn add_calendar_days(
+        &self,
+        date: NaiveDate,
+        n: i64,
+        push_off_non_working: bool,
+    ) -> Result<NaiveDate, CalendarError> {
+        let shifted = date
+            .checked_add_signed(chrono::Duration::days(n))
+            .ok_or(CalendarError::OutOfRange(date))?;
         in_range(shifted)?;
-        if push_off_non_working { self.add_working_days(shifted, 0) } else { Ok(shifted) }
+        if push_off_non_working {
+            self.add_working_days(shifted, 0)
+        } else {
+            Ok(shifted)
+        }
     }
 
     /// Moves a due date by the working days during which the clock was paused (e.g. while
     /// a supplement was requested). Each pause `(start, end)` stops the clock for the
     /// working days in `(start, end]`; overlapping pauses count once. Extensions are not
     /// pauses: an extension simply replaces the due date.
-    pub fn due_with_pauses(&self, due: NaiveDate, pauses: &[(NaiveDate, NaiveDate)]) -> Result<NaiveDate, CalendarError> {
+    pub fn due_with_pauses(
+        &self,
+        due: NaiveDate,
+        pauses: &[(NaiveDate, NaiveDate)],
+    ) -> Result<NaiveDate, CalendarError> {
         let mut spans: Vec<(NaiveDate, NaiveDate)> = Vec::with_capacity(pauses.len());
         for &(start, end) in pauses {
             if end < start {
-                let reason = format!("tạm dừng kết thúc ({end}) trước khi bắt đầu / pause ends before it starts");
-                return Err(CalendarError::Contradiction { date: start, reason });
+                let reason = format!(
+                    "tạm dừng kết thúc ({end}) trước khi bắt đầu / pause ends before it starts"
+                );
+                return Err(CalendarError::Contradiction {
+                    date: start,
+                    reason,
+                });
             }
             spans.push((start, end));
         }
@@ -243,7 +290,11 @@ impl Calendar {
         if let Some((s, e)) = current {
             paused += self.working_days_between(s, e)?;
         }
-        if paused == 0 { Ok(due) } else { self.add_working_days(due, paused) }
+        if paused == 0 {
+            Ok(due)
+        } else {
+            self.add_working_days(due, paused)
+        }
     }
 
     /// A short stable fingerprint (FNV-1a, hex) of the rules and the dated table, to record
@@ -256,8 +307,16 @@ impl Calendar {
                 hash = hash.wrapping_mul(0x0100_0000_01b3);
             }
         };
-        feed(serde_json::to_string(&self.rules).unwrap_or_default().as_bytes());
-        feed(serde_json::to_string(&self.office).unwrap_or_default().as_bytes());
+        feed(
+            serde_json::to_string(&self.rules)
+                .unwrap_or_default()
+                .as_bytes(),
+        );
+        feed(
+            serde_json::to_string(&self.office)
+                .unwrap_or_default()
+                .as_bytes(),
+        );
         for row in self.table.values() {
             feed(format!("{}|{}|{}|{}\n", row.date, row.kind, row.name_vi, row.source).as_bytes());
         }

@@ -10,9 +10,17 @@ use thutuc_domain::procedure::{Channel, ChannelMethod, Duration, Fee, TimeUnit};
 use thutuc_domain::text::clean;
 
 use super::{Issue, IssueCode, excerpt};
-use crate::cells::{NO_INFO, TimeToken, match_label, parse_amount, scan_fee, scan_time};
+use crate::cells::{NO_INFO, TimeToken, match_label, scan_fee, scan_time, well_formed_amount};
 
-const HEADERS: [&str; 7] = ["Hình thức nộp", "Thời hạn giải quyết", "Thời gian", "Phí, lệ phí", "Phí", "Lệ phí", "Mô tả"];
+const HEADERS: [&str; 7] = [
+    "Hình thức nộp",
+    "Thời hạn giải quyết",
+    "Thời gian",
+    "Phí, lệ phí",
+    "Phí",
+    "Lệ phí",
+    "Mô tả",
+];
 
 const METHODS: [(&str, ChannelMethod); 6] = [
     ("Trực tuyến", ChannelMethod::Online),
@@ -31,13 +39,21 @@ pub fn parse_channels(raw: &str) -> (Vec<Channel>, Vec<Issue>) {
     let starts = row_starts(body);
     if starts.is_empty() {
         if !body.trim().is_empty() || !text.is_empty() {
-            issues.push(Issue::new(IssueCode::NoChannels, "không nhận ra hàng nào / no channel row found", excerpt(&text, 200)));
+            issues.push(Issue::new(
+                IssueCode::NoChannels,
+                "không nhận ra hàng nào / no channel row found",
+                excerpt(&text, 200),
+            ));
         }
         return (Vec::new(), issues);
     }
     let lead = body[..starts[0].0].trim();
     if !lead.is_empty() {
-        issues.push(Issue::new(IssueCode::LeadingText, "văn bản trước hàng đầu tiên / text before the first row", excerpt(lead, 200)));
+        issues.push(Issue::new(
+            IssueCode::LeadingText,
+            "văn bản trước hàng đầu tiên / text before the first row",
+            excerpt(lead, 200),
+        ));
     }
     let mut channels = Vec::new();
     for (k, &(start, label_end, method)) in starts.iter().enumerate() {
@@ -61,7 +77,8 @@ fn strip_headers(text: &str) -> &str {
     let mut rest = text.trim_start();
     'outer: loop {
         for h in HEADERS {
-            if let Some(n) = match_label(rest, h).or_else(|| rest.starts_with(h).then_some(h.len())) {
+            if let Some(n) = match_label(rest, h).or_else(|| rest.starts_with(h).then_some(h.len()))
+            {
                 rest = rest[n..].trim_start();
                 continue 'outer;
             }
@@ -78,7 +95,9 @@ fn row_starts(body: &str) -> Vec<(usize, usize, ChannelMethod)> {
             continue;
         }
         let rest = &body[i..];
-        let Some((label, method)) = METHODS.iter().find(|(l, _)| rest.starts_with(l)) else { continue };
+        let Some((label, method)) = METHODS.iter().find(|(l, _)| rest.starts_with(l)) else {
+            continue;
+        };
         let after = &rest[label.len()..];
         if starts_a_row(after) {
             out.push((i, i + label.len(), *method));
@@ -103,7 +122,12 @@ fn fee_or_no_info(s: &str) -> bool {
 /// Parses one row after its method label: time, then fees, then the description.
 fn parse_row(method: ChannelMethod, row: &str) -> (Channel, Vec<Issue>) {
     let mut issues = Vec::new();
-    let mut ch = Channel { method, time: None, fees: Vec::new(), description: String::new() };
+    let mut ch = Channel {
+        method,
+        time: None,
+        fees: Vec::new(),
+        description: String::new(),
+    };
     let mut pos = 0;
     // Owned text for the fee part when the time had to be split off glued digits.
     let mut fee_text: Option<String> = None;
@@ -114,13 +138,23 @@ fn parse_row(method: ChannelMethod, row: &str) -> (Channel, Vec<Issue>) {
         }
         Some((TimeToken::NotStated, n)) => pos = n,
         Some((TimeToken::Bare(v), n)) => {
-            ch.time = Some(Duration { value: v, unit: TimeUnit::Unknown });
-            issues.push(Issue::new(IssueCode::UnitUnknown, format!("thời hạn {v} không có đơn vị / time without unit"), String::new()));
+            ch.time = Some(Duration {
+                value: v,
+                unit: TimeUnit::Unknown,
+            });
+            issues.push(Issue::new(
+                IssueCode::UnitUnknown,
+                format!("thời hạn {v} không có đơn vị / time without unit"),
+                String::new(),
+            ));
             pos = n;
         }
         Some((TimeToken::GluedToFee(digits), n)) => match split_glued(&digits) {
             Some((time, fee_digits)) => {
-                ch.time = Some(Duration { value: time, unit: TimeUnit::Unknown });
+                ch.time = Some(Duration {
+                    value: time,
+                    unit: TimeUnit::Unknown,
+                });
                 issues.push(Issue::new(
                     IssueCode::TimeFeeAmbiguous,
                     format!("«{digits}» tách thành thời hạn {time} (không đơn vị) và phí {fee_digits} / guessed split"),
@@ -128,9 +162,17 @@ fn parse_row(method: ChannelMethod, row: &str) -> (Channel, Vec<Issue>) {
                 ));
                 fee_text = Some(format!("{fee_digits}{}", &row[n..]));
             }
-            None => issues.push(Issue::new(IssueCode::TimeUnparsed, format!("không tách được «{digits}»"), String::new())),
+            None => issues.push(Issue::new(
+                IssueCode::TimeUnparsed,
+                format!("không tách được «{digits}»"),
+                String::new(),
+            )),
         },
-        None => issues.push(Issue::new(IssueCode::TimeUnparsed, "không đọc được thời hạn / unreadable time", excerpt(row, 120))),
+        None => issues.push(Issue::new(
+            IssueCode::TimeUnparsed,
+            "không đọc được thời hạn / unreadable time",
+            excerpt(row, 120),
+        )),
     }
     let rest: &str = match &fee_text {
         Some(t) => t,
@@ -139,7 +181,11 @@ fn parse_row(method: ChannelMethod, row: &str) -> (Channel, Vec<Issue>) {
     let (fees, used, explicit_none) = scan_fees(rest);
     ch.fees = fees;
     if ch.fees.is_empty() && !explicit_none {
-        issues.push(Issue::new(IssueCode::FeeUnparsed, "không đọc được phí / unreadable fee", excerpt(rest, 120)));
+        issues.push(Issue::new(
+            IssueCode::FeeUnparsed,
+            "không đọc được phí / unreadable fee",
+            excerpt(rest, 120),
+        ));
     }
     ch.description = clean(&rest[used..]);
     (ch, issues)
@@ -172,8 +218,9 @@ fn split_glued(digits: &str) -> Option<(f64, String)> {
         if !t.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        let ok = parse_amount(f).is_some() && (f == "0" || !f.starts_with('0'));
-        ok.then(|| t.parse::<f64>().ok().map(|v| (v, f.to_string()))).flatten()
+        well_formed_amount(f)
+            .then(|| t.parse::<f64>().ok().map(|v| (v, f.to_string())))
+            .flatten()
     })
 }
 
@@ -188,21 +235,37 @@ mod tests {
         );
         assert!(issues.is_empty(), "{issues:?}");
         assert_eq!(chs.len(), 3);
-        assert!(chs.iter().all(|c| c.time == Some(Duration { value: 5.0, unit: TimeUnit::WorkingDay })));
-        assert!(chs.iter().all(|c| c.fees.len() == 1 && c.fees[0].amount == Some(0)));
+        assert!(chs.iter().all(|c| c.time
+            == Some(Duration {
+                value: 5.0,
+                unit: TimeUnit::WorkingDay
+            })));
+        assert!(
+            chs.iter()
+                .all(|c| c.fees.len() == 1 && c.fees[0].amount == Some(0))
+        );
     }
 
     #[test]
     fn method_words_inside_descriptions_do_not_start_rows() {
-        let (chs, _) = parse_channels("Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp5 NgàyMiễn phíTrực tiếp tại Bộ phận Một cửa");
+        let (chs, _) = parse_channels(
+            "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp5 NgàyMiễn phíTrực tiếp tại Bộ phận Một cửa",
+        );
         assert_eq!(chs.len(), 1);
         assert_eq!(chs[0].description, "Trực tiếp tại Bộ phận Một cửa");
     }
 
     #[test]
     fn a_bare_time_glued_to_a_fee_is_split_and_flagged() {
-        let (chs, issues) = parse_channels("Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp1250 VNĐ");
-        assert_eq!(chs[0].time, Some(Duration { value: 1.0, unit: TimeUnit::Unknown }));
+        let (chs, issues) =
+            parse_channels("Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp1250 VNĐ");
+        assert_eq!(
+            chs[0].time,
+            Some(Duration {
+                value: 1.0,
+                unit: TimeUnit::Unknown
+            })
+        );
         assert_eq!(chs[0].fees[0].amount, Some(250));
         assert_eq!(issues[0].code, IssueCode::TimeFeeAmbiguous);
     }

@@ -16,8 +16,10 @@ const HEADER_FIRST: &str = "Tên giấy tờ";
 const HEADER_REST: [&str; 2] = ["Mẫu đơn, tờ khai", "Số lượng"];
 
 static COUNT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\d+ bản chính(?:\s*,\s*\d+ bản sao)?|\d+ bản sao|bản chính:\s*\d+\s*bản sao:\s*\d+")
-        .unwrap_or_else(|e| panic!("static regex: {e}"))
+    Regex::new(
+        r"(?i)\d+ bản chính(?:\s*,\s*\d+ bản sao)?|\d+ bản sao|bản chính:\s*\d+\s*bản sao:\s*\d+",
+    )
+    .unwrap_or_else(|e| panic!("static regex: {e}"))
 });
 
 /// Parses a flattened "Thành phần hồ sơ" table into cases of components.
@@ -40,7 +42,11 @@ pub fn parse_dossier(raw: &str) -> (Vec<DossierCase>, Vec<Issue>) {
     }
     if heads.is_empty() {
         if !crate::record::is_no_info(&text) {
-            cases.push(DossierCase { name: String::new(), time: None, components: rows(&text, DossierMode::Submit, &mut issues).0 });
+            cases.push(DossierCase {
+                name: String::new(),
+                time: None,
+                components: rows(&text, DossierMode::Submit, &mut issues).0,
+            });
         }
         return (cases, issues);
     }
@@ -53,14 +59,22 @@ pub fn parse_dossier(raw: &str) -> (Vec<DossierCase>, Vec<Issue>) {
         let case = match cases.iter_mut().find(|c| c.name == case_name) {
             Some(c) => c,
             None => {
-                cases.push(DossierCase { name: case_name, time: None, components: Vec::new() });
+                cases.push(DossierCase {
+                    name: case_name,
+                    time: None,
+                    components: Vec::new(),
+                });
                 let n = cases.len() - 1;
                 &mut cases[n]
             }
         };
         case.components.extend(components);
         if last && !is_separator(&tail) {
-            issues.push(Issue::new(IssueCode::CountMissing, "giấy tờ không có số lượng / document without a count", excerpt(&tail, 200)));
+            issues.push(Issue::new(
+                IssueCode::CountMissing,
+                "giấy tờ không có số lượng / document without a count",
+                excerpt(&tail, 200),
+            ));
             case.components.push(component(&tail, (0, 0), mode));
         }
         label = tail;
@@ -96,7 +110,11 @@ fn rows(body: &str, mode: DossierMode, issues: &mut Vec<Issue>) -> (Vec<DossierC
         prev = m.end();
         let counts = parse_counts(m.as_str()).unwrap_or((0, 0));
         if name.trim().is_empty() {
-            issues.push(Issue::new(IssueCode::CountMissing, "số lượng không kèm tên giấy tờ / count without a name", m.as_str()));
+            issues.push(Issue::new(
+                IssueCode::CountMissing,
+                "số lượng không kèm tên giấy tờ / count without a name",
+                m.as_str(),
+            ));
             continue;
         }
         out.push(component(name, counts, mode));
@@ -106,7 +124,15 @@ fn rows(body: &str, mode: DossierMode, issues: &mut Vec<Issue>) -> (Vec<DossierC
 
 fn component(text: &str, (originals, copies): (u32, u32), mode: DossierMode) -> DossierComponent {
     let (name, templates) = split_templates(text);
-    DossierComponent { name: clean(&name), templates, originals, copies, required: true, mode, code: None }
+    DossierComponent {
+        name: clean(&name),
+        templates,
+        originals,
+        copies,
+        required: true,
+        mode,
+        code: None,
+    }
 }
 
 /// Separates the document name from glued template file names ("…luật sưMẫu TP-LS-05.docx").
@@ -117,13 +143,25 @@ pub fn split_templates(text: &str) -> (String, Vec<String>) {
     if lower.len() != text.len() {
         return (text.to_string(), Vec::new());
     }
-    let first_ext = TEMPLATE_EXTENSIONS.iter().filter_map(|e| lower.find(e)).min();
-    let Some(ext_at) = first_ext else { return (text.to_string(), Vec::new()) };
-    let last_ext_end =
-        TEMPLATE_EXTENSIONS.iter().filter_map(|e| lower.rfind(e).map(|i| i + e.len())).max().unwrap_or(text.len());
+    let first_ext = TEMPLATE_EXTENSIONS
+        .iter()
+        .filter_map(|e| lower.find(e))
+        .min();
+    let Some(ext_at) = first_ext else {
+        return (text.to_string(), Vec::new());
+    };
+    let last_ext_end = TEMPLATE_EXTENSIONS
+        .iter()
+        .filter_map(|e| lower.rfind(e).map(|i| i + e.len()))
+        .max()
+        .unwrap_or(text.len());
     let start = glue_point(text, ext_at, false)
         .or_else(|| glue_point(text, ext_at, true))
-        .unwrap_or_else(|| text[..ext_at].rfind(char::is_whitespace).map_or(0, |i| i + 1));
+        .unwrap_or_else(|| {
+            text[..ext_at]
+                .rfind(char::is_whitespace)
+                .map_or(0, |i| i + 1)
+        });
     let name = format!("{}{}", &text[..start], &text[last_ext_end.max(start)..]);
     let templates = split_file_names(&text[start..last_ext_end.max(start)]);
     (name, templates)
@@ -136,8 +174,12 @@ fn glue_point(text: &str, limit: usize, allow_dot: bool) -> Option<usize> {
     let mut best = None;
     for (i, c) in text[..limit].char_indices() {
         if let Some(p) = prev {
-            let glued_prev = p.is_lowercase() || matches!(p, ';' | ':' | ')') || (allow_dot && p == '.');
-            if glued_prev && (c.is_uppercase() || c.is_ascii_digit()) && !(p.is_lowercase() && c.is_ascii_digit()) {
+            let glued_prev =
+                p.is_lowercase() || matches!(p, ';' | ':' | ')') || (allow_dot && p == '.');
+            if glued_prev
+                && (c.is_uppercase() || c.is_ascii_digit())
+                && !(p.is_lowercase() && c.is_ascii_digit())
+            {
                 best = Some(i);
             }
         }

@@ -82,31 +82,43 @@ pub struct Issue {
 }
 
 impl Issue {
-    pub(crate) fn new(code: IssueCode, detail: impl Into<String>, original: impl Into<String>) -> Self {
-        Self { code, detail: detail.into(), original: original.into() }
+    pub(crate) fn new(
+        code: IssueCode,
+        detail: impl Into<String>,
+        original: impl Into<String>,
+    ) -> Self {
+        Self {
+            code,
+            detail: detail.into(),
+            original: original.into(),
+        }
     }
 
     /// Converts to a record-level problem on `field`; the message starts with the code.
     pub fn into_problem(self, field: &str) -> crate::FieldProblem {
-        crate::FieldProblem { field: field.into(), message: format!("{}: {}", self.code.as_str(), self.detail), original: self.original }
+        crate::FieldProblem {
+            field: field.into(),
+            message: format!("{}: {}", self.code.as_str(), self.detail),
+            original: self.original,
+        }
     }
 }
 
 /// Truncates text for problem reports (whole characters, at most `max`).
 pub(crate) fn excerpt(s: &str, max: usize) -> String {
-    if s.chars().count() <= max { s.to_string() } else { format!("{}…", s.chars().take(max).collect::<String>()) }
-}
-
-/// Byte positions of every occurrence of `needle` in `hay`.
-pub(crate) fn find_all(hay: &str, needle: &str) -> Vec<usize> {
-    if needle.is_empty() {
-        return Vec::new();
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(max).collect::<String>())
     }
-    hay.match_indices(needle).map(|(i, _)| i).collect()
 }
 
 /// Cuts `text` at the first of `labels` (page furniture that leaked into a field).
 pub(crate) fn cut_at<'a>(text: &'a str, labels: &[&str]) -> &'a str {
-    let end = labels.iter().filter_map(|l| text.find(l)).min().unwrap_or(text.len());
+    let end = labels
+        .iter()
+        .filter_map(|l| text.find(l))
+        .min()
+        .unwrap_or(text.len());
     &text[..end]
 }

@@ -1,0 +1,8 @@
+//! `/api/v1` handlers, grouped by resource. Handlers are thin: parse, check permission,
+//! call the store, shape the view.
+
+pub mod calendar;
+pub mod decisions;
+pub mod orgs;
+pub mod procedures;
+pub mod system;

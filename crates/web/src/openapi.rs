@@ -1,0 +1,61 @@
+//! The OpenAPI 3.1 document, generated from the handler annotations.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::api;
+
+struct Bearer;
+
+impl Modify for Bearer {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+/// The API description served at `/api/openapi.json`.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "thutuc API", description = "Danh mục thủ tục hành chính, quyết định công bố, lịch ngày làm việc. Errors are RFC 9457 problem+json."),
+    paths(
+        api::system::healthz,
+        api::system::metrics,
+        api::procedures::list,
+        api::procedures::get,
+        api::procedures::versions,
+        api::procedures::version,
+        api::procedures::diff_versions,
+        api::procedures::completeness_report,
+        api::procedures::localisations,
+        api::procedures::create_draft,
+        api::procedures::update_draft,
+        api::procedures::draft_status,
+        api::decisions::list,
+        api::decisions::get,
+        api::decisions::create,
+        api::decisions::update,
+        api::decisions::apply,
+        api::orgs::list,
+        api::orgs::get,
+        api::orgs::sectors,
+        api::orgs::legal_list,
+        api::orgs::legal_get,
+        api::calendar::tet,
+        api::calendar::lunar,
+        api::calendar::holidays,
+        api::calendar::add_working_days,
+        api::calendar::between,
+    ),
+    modifiers(&Bearer),
+    tags(
+        (name = "procedures", description = "Thủ tục hành chính và phiên bản"),
+        (name = "drafts", description = "Dự thảo (cần đăng nhập)"),
+        (name = "decisions", description = "Quyết định công bố"),
+        (name = "organisations", description = "Tổ chức, đơn vị hành chính, lĩnh vực"),
+        (name = "legal", description = "Văn bản pháp luật"),
+        (name = "calendar", description = "Lịch ngày làm việc"),
+        (name = "system", description = "Giám sát"),
+    )
+)]
+pub struct ApiDoc;
