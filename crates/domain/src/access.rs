@@ -73,8 +73,15 @@ pub enum Action {
 
 impl Action {
     /// All actions.
-    pub const ALL: [Action; 7] =
-        [Action::ReadInternal, Action::EditDraft, Action::SubmitDraft, Action::EditDecision, Action::Publish, Action::Import, Action::Administer];
+    pub const ALL: [Action; 7] = [
+        Action::ReadInternal,
+        Action::EditDraft,
+        Action::SubmitDraft,
+        Action::EditDecision,
+        Action::Publish,
+        Action::Import,
+        Action::Administer,
+    ];
 }
 
 /// Whether the target is inside the actor's organisation subtree.
@@ -92,8 +99,20 @@ pub fn allowed(role: Role, action: Action, scope: Scope) -> bool {
     match role {
         Role::Admin => true,
         Role::Oversight => matches!(action, ReadInternal),
-        Role::Officer => scope == Scope::Own && matches!(action, ReadInternal | EditDraft | SubmitDraft | EditDecision | Import),
-        Role::Leader => scope == Scope::Own && matches!(action, ReadInternal | EditDraft | SubmitDraft | EditDecision | Publish | Import),
+        Role::Officer => {
+            scope == Scope::Own
+                && matches!(
+                    action,
+                    ReadInternal | EditDraft | SubmitDraft | EditDecision | Import
+                )
+        }
+        Role::Leader => {
+            scope == Scope::Own
+                && matches!(
+                    action,
+                    ReadInternal | EditDraft | SubmitDraft | EditDecision | Publish | Import
+                )
+        }
     }
 }
 
@@ -111,14 +130,20 @@ mod tests {
 
     #[test]
     fn only_leaders_and_admins_publish() {
-        let publishers: Vec<Role> = Role::ALL.into_iter().filter(|r| allowed(*r, Action::Publish, Scope::Own)).collect();
+        let publishers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| allowed(*r, Action::Publish, Scope::Own))
+            .collect();
         assert_eq!(publishers, vec![Role::Admin, Role::Leader]);
     }
 
     #[test]
     fn oversight_reads_everything_and_writes_nothing() {
         for action in Action::ALL {
-            assert_eq!(allowed(Role::Oversight, action, Scope::Other), action == Action::ReadInternal);
+            assert_eq!(
+                allowed(Role::Oversight, action, Scope::Other),
+                action == Action::ReadInternal
+            );
         }
     }
 }

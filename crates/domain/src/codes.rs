@@ -54,7 +54,10 @@ impl TthcCode {
         if is_tthc_shape(&s) {
             Ok(Self(s))
         } else {
-            Err(CodeError::Malformed { value: s, expected: "X.NNNNNN" })
+            Err(CodeError::Malformed {
+                value: s,
+                expected: "X.NNNNNN",
+            })
         }
     }
 
@@ -103,7 +106,10 @@ impl AgencyEid {
         if ok {
             Ok(Self(s.to_ascii_uppercase()))
         } else {
-            Err(CodeError::Malformed { value: s, expected: "000.00.00.G02 / H55.242" })
+            Err(CodeError::Malformed {
+                value: s,
+                expected: "000.00.00.G02 / H55.242",
+            })
         }
     }
     /// The eid as text.
@@ -155,7 +161,10 @@ impl ProcedureRef {
     pub fn parse(raw: &str) -> Result<Self, CodeError> {
         let s = prepare(raw)?;
         if s.len() < 8 || !is_tthc_shape(&s[..8.min(s.len())]) {
-            return Err(CodeError::Malformed { value: s, expected: "X.NNNNNN[.suffix]" });
+            return Err(CodeError::Malformed {
+                value: s,
+                expected: "X.NNNNNN[.suffix]",
+            });
         }
         let code = TthcCode(s[..8].to_string());
         if s.len() == 8 {
@@ -163,10 +172,16 @@ impl ProcedureRef {
         }
         let rest = &s[8..];
         let Some(suffix) = rest.strip_prefix('.') else {
-            return Err(CodeError::Malformed { value: s.clone(), expected: "X.NNNNNN[.suffix]" });
+            return Err(CodeError::Malformed {
+                value: s.clone(),
+                expected: "X.NNNNNN[.suffix]",
+            });
         };
         if suffix.len() == 2 && suffix.bytes().all(|b| b.is_ascii_digit()) {
-            return Ok(Self::Case { code, case: suffix.to_string() });
+            return Ok(Self::Case {
+                code,
+                case: suffix.to_string(),
+            });
         }
         let agency = AgencyEid::parse(suffix).map_err(|_| CodeError::Malformed {
             value: s.clone(),
@@ -205,7 +220,10 @@ pub fn normalize_doc_number(raw: &str) -> Option<String> {
     if upper.matches('/').count() >= 2 && upper.chars().next().is_some_and(|c| c.is_ascii_digit()) {
         return Some(upper);
     }
-    if upper.contains('/') && upper.contains('-') && upper.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+    if upper.contains('/')
+        && upper.contains('-')
+        && upper.chars().next().is_some_and(|c| c.is_ascii_digit())
+    {
         return Some(upper);
     }
     for (word, symbol) in short_forms {
@@ -229,16 +247,28 @@ mod tests {
 
     #[test]
     fn tthc_codes_parse_and_reject() {
-        assert_eq!(TthcCode::parse(" 1.000080 ").map(|c| c.to_string()), Ok("1.000080".into()));
-        assert!(matches!(TthcCode::parse("1.00008"), Err(CodeError::Malformed { .. })));
-        assert!(matches!(TthcCode::parse("1.000 080"), Err(CodeError::InnerWhitespace(_))));
+        assert_eq!(
+            TthcCode::parse(" 1.000080 ").map(|c| c.to_string()),
+            Ok("1.000080".into())
+        );
+        assert!(matches!(
+            TthcCode::parse("1.00008"),
+            Err(CodeError::Malformed { .. })
+        ));
+        assert!(matches!(
+            TthcCode::parse("1.000 080"),
+            Err(CodeError::InnerWhitespace(_))
+        ));
         assert_eq!(TthcCode::parse(""), Err(CodeError::Empty));
         assert_eq!(TthcCode::parse("6.001430").map(|c| c.prefix()), Ok(6));
     }
 
     #[test]
     fn procedure_refs_distinguish_cases_and_localisations() {
-        assert!(matches!(ProcedureRef::parse("1.000358.01"), Ok(ProcedureRef::Case { .. })));
+        assert!(matches!(
+            ProcedureRef::parse("1.000358.01"),
+            Ok(ProcedureRef::Case { .. })
+        ));
         match ProcedureRef::parse("1.011442.000.00.00.H38") {
             Ok(ProcedureRef::Local { code, agency }) => {
                 assert_eq!(code.as_str(), "1.011442");
@@ -246,15 +276,27 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(ProcedureRef::parse("1.013401.H50"), Ok(ProcedureRef::Local { .. })));
+        assert!(matches!(
+            ProcedureRef::parse("1.013401.H50"),
+            Ok(ProcedureRef::Local { .. })
+        ));
         assert!(ProcedureRef::parse("2.000908.00 0.00.00.H61").is_err());
     }
 
     #[test]
     fn document_numbers_are_normalised() {
-        assert_eq!(normalize_doc_number("nghị định 146/2025").as_deref(), Some("146/2025/NĐ-CP"));
-        assert_eq!(normalize_doc_number(" 123/2015/NĐ-CP ").as_deref(), Some("123/2015/NĐ-CP"));
-        assert_eq!(normalize_doc_number("163/QĐ-BTP").as_deref(), Some("163/QĐ-BTP"));
+        assert_eq!(
+            normalize_doc_number("nghị định 146/2025").as_deref(),
+            Some("146/2025/NĐ-CP")
+        );
+        assert_eq!(
+            normalize_doc_number(" 123/2015/NĐ-CP ").as_deref(),
+            Some("123/2015/NĐ-CP")
+        );
+        assert_eq!(
+            normalize_doc_number("163/QĐ-BTP").as_deref(),
+            Some("163/QĐ-BTP")
+        );
         assert_eq!(normalize_doc_number("không có"), None);
     }
 }

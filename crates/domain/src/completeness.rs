@@ -37,7 +37,12 @@ fn missing(s: &str) -> bool {
 pub fn check(c: &ProcedureContent) -> CompletenessReport {
     let mut f = Vec::new();
     let mut add = |item: &str, component: &str, problem: &str, required: bool| {
-        f.push(Finding { item: item.into(), component: component.into(), problem: problem.into(), required });
+        f.push(Finding {
+            item: item.into(),
+            component: component.into(),
+            problem: problem.into(),
+            required,
+        });
     };
     if missing(&c.name) {
         add("a", "Tên thủ tục", "Thiếu tên thủ tục", true);
@@ -46,34 +51,75 @@ pub fn check(c: &ProcedureContent) -> CompletenessReport {
         add("b", "Trình tự thực hiện", "Thiếu trình tự thực hiện", true);
     }
     if c.channels.is_empty() {
-        add("c", "Cách thức thực hiện", "Thiếu cách thức thực hiện", true);
+        add(
+            "c",
+            "Cách thức thực hiện",
+            "Thiếu cách thức thực hiện",
+            true,
+        );
     }
     if c.dossier.iter().all(|case| case.components.is_empty()) {
-        add("d", "Thành phần, số lượng hồ sơ", "Thiếu thành phần hồ sơ", true);
+        add(
+            "d",
+            "Thành phần, số lượng hồ sơ",
+            "Thiếu thành phần hồ sơ",
+            true,
+        );
     }
-    let has_time = c.channels.iter().any(|ch| ch.time.is_some()) || c.dossier.iter().any(|cs| cs.time.is_some());
+    let has_time = c.channels.iter().any(|ch| ch.time.is_some())
+        || c.dossier.iter().any(|cs| cs.time.is_some());
     if !has_time {
-        add("đ", "Thời hạn giải quyết", "Thiếu thời hạn giải quyết", true);
-    } else if c.channels.iter().filter_map(|ch| ch.time.as_ref()).any(|t| t.unit == crate::procedure::TimeUnit::Unknown) {
-        add("đ", "Thời hạn giải quyết", "Thời hạn không rõ đơn vị (ngày làm việc hay ngày)", true);
+        add(
+            "đ",
+            "Thời hạn giải quyết",
+            "Thiếu thời hạn giải quyết",
+            true,
+        );
+    } else if c
+        .channels
+        .iter()
+        .filter_map(|ch| ch.time.as_ref())
+        .any(|t| t.unit == crate::procedure::TimeUnit::Unknown)
+    {
+        add(
+            "đ",
+            "Thời hạn giải quyết",
+            "Thời hạn không rõ đơn vị (ngày làm việc hay ngày)",
+            true,
+        );
     }
     if c.subjects.iter().all(|s| missing(s)) {
-        add("e", "Đối tượng thực hiện", "Thiếu đối tượng thực hiện", true);
+        add(
+            "e",
+            "Đối tượng thực hiện",
+            "Thiếu đối tượng thực hiện",
+            true,
+        );
     }
-    if c.executing_agency.iter().all(|a| missing(&a.name)) && c.competent_authority.iter().all(|a| missing(&a.name)) {
+    if c.executing_agency.iter().all(|a| missing(&a.name))
+        && c.competent_authority.iter().all(|a| missing(&a.name))
+    {
         add("g", "Cơ quan thực hiện", "Thiếu cơ quan thực hiện", true);
     }
     if c.results.iter().all(|r| missing(&r.name)) {
         add("h", "Kết quả thực hiện", "Chưa có kết quả thực hiện", false);
     }
     if c.channels.iter().all(|ch| ch.fees.is_empty()) {
-        add("h", "Phí, lệ phí", "Chưa ghi phí, lệ phí (ghi «Không» nếu miễn phí)", false);
+        add(
+            "h",
+            "Phí, lệ phí",
+            "Chưa ghi phí, lệ phí (ghi «Không» nếu miễn phí)",
+            false,
+        );
     }
     if c.legal_bases.is_empty() {
         add("h", "Căn cứ pháp lý", "Thiếu căn cứ pháp lý", false);
     }
     f.sort_by_key(|x| !x.required);
-    CompletenessReport { complete: !f.iter().any(|x| x.required), findings: f }
+    CompletenessReport {
+        complete: !f.iter().any(|x| x.required),
+        findings: f,
+    }
 }
 
 #[cfg(test)]
@@ -84,13 +130,21 @@ mod tests {
     fn an_empty_version_misses_every_required_component() {
         let r = check(&ProcedureContent::default());
         assert!(!r.complete);
-        let items: Vec<_> = r.findings.iter().filter(|f| f.required).map(|f| f.item.as_str()).collect();
+        let items: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| f.item.as_str())
+            .collect();
         assert_eq!(items, vec!["a", "b", "c", "d", "đ", "e", "g"]);
     }
 
     #[test]
     fn khong_co_thong_tin_counts_as_missing() {
-        let c = ProcedureContent { name: "Không có thông tin".into(), ..Default::default() };
+        let c = ProcedureContent {
+            name: "Không có thông tin".into(),
+            ..Default::default()
+        };
         assert!(check(&c).findings.iter().any(|f| f.item == "a"));
     }
 }

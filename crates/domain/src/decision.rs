@@ -152,7 +152,9 @@ pub enum DecisionError {
     #[error("số quyết định trống / decision number is empty")]
     EmptyNumber,
     /// A new entry without content.
-    #[error("quyết định {0}, dòng {1}: thủ tục mới {2} phải có nội dung / new procedure needs content")]
+    #[error(
+        "quyết định {0}, dòng {1}: thủ tục mới {2} phải có nội dung / new procedure needs content"
+    )]
     NewWithoutContent(String, usize, String),
 }
 
@@ -168,7 +170,11 @@ impl PublicationDecision {
         let mut seen = std::collections::BTreeSet::new();
         for (i, e) in self.entries.iter().enumerate() {
             if !seen.insert(e.code.clone()) {
-                return Err(DecisionError::DuplicateEntry(self.number.clone(), e.code.to_string(), i + 1));
+                return Err(DecisionError::DuplicateEntry(
+                    self.number.clone(),
+                    e.code.to_string(),
+                    i + 1,
+                ));
             }
         }
         Ok(())
@@ -183,7 +189,11 @@ impl PublicationDecision {
     ///
     /// `add_working_days(date, n)` comes from the working-day calendar; it is only used when
     /// a rule is configured in working days.
-    pub fn timeliness(&self, rules: &PublicationRules, add_working_days: &dyn Fn(NaiveDate, i64) -> NaiveDate) -> Timeliness {
+    pub fn timeliness(
+        &self,
+        rules: &PublicationRules,
+        add_working_days: &dyn Fn(NaiveDate, i64) -> NaiveDate,
+    ) -> Timeliness {
         let shift = |d: NaiveDate, rule: &DayRule, sign: i64| -> NaiveDate {
             if rule.working_days {
                 add_working_days(d, sign * rule.days)
@@ -192,7 +202,10 @@ impl PublicationDecision {
             }
         };
         let (deadline, rule) = if self.shortened {
-            (shift(self.effective_on, &rules.shortened_after, 1), rules.shortened_after.clone())
+            (
+                shift(self.effective_on, &rules.shortened_after, 1),
+                rules.shortened_after.clone(),
+            )
         } else {
             let rule = match self.issuer_kind {
                 IssuerKind::Ministry => &rules.ministry_lead,
@@ -201,7 +214,12 @@ impl PublicationDecision {
             (shift(self.effective_on, rule, -1), rule.clone())
         };
         let days_late = (self.signed_on - deadline).num_days().max(0);
-        Timeliness { deadline, late: days_late > 0, days_late, rule }
+        Timeliness {
+            deadline,
+            late: days_late > 0,
+            days_late,
+            rule,
+        }
     }
 }
 
@@ -229,7 +247,8 @@ mod tests {
 
     #[test]
     fn a_ministry_decision_signed_ten_days_before_entry_into_force_is_late() {
-        let t = decision(IssuerKind::Ministry, "2025-06-21", "2025-07-01").timeliness(&PublicationRules::default(), &|d, _| d);
+        let t = decision(IssuerKind::Ministry, "2025-06-21", "2025-07-01")
+            .timeliness(&PublicationRules::default(), &|d, _| d);
         assert_eq!(t.deadline, d("2025-06-11"));
         assert!(t.late);
         assert_eq!(t.days_late, 10);
@@ -237,7 +256,8 @@ mod tests {
 
     #[test]
     fn a_province_decision_five_days_ahead_is_on_time() {
-        let t = decision(IssuerKind::Province, "2025-06-26", "2025-07-01").timeliness(&PublicationRules::default(), &|d, _| d);
+        let t = decision(IssuerKind::Province, "2025-06-26", "2025-07-01")
+            .timeliness(&PublicationRules::default(), &|d, _| d);
         assert!(!t.late);
     }
 

@@ -93,7 +93,8 @@ pub enum Op {
 }
 
 fn time_text(t: &Option<Duration>) -> String {
-    t.as_ref().map_or_else(|| "không quy định".to_string(), ToString::to_string)
+    t.as_ref()
+        .map_or_else(|| "không quy định".to_string(), ToString::to_string)
 }
 
 /// Formats an amount of money the Vietnamese way: `1.000.000 đ`.
@@ -101,7 +102,7 @@ pub fn money_vi(amount: i64, currency: &str) -> String {
     let digits = amount.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(ch);
@@ -109,7 +110,11 @@ pub fn money_vi(amount: i64, currency: &str) -> String {
     if amount < 0 {
         out.insert(0, '-');
     }
-    if currency == "VND" || currency.is_empty() { format!("{out} đ") } else { format!("{out} {currency}") }
+    if currency == "VND" || currency.is_empty() {
+        format!("{out} đ")
+    } else {
+        format!("{out} {currency}")
+    }
 }
 
 fn fees_text(fees: &[Fee]) -> String {
@@ -120,7 +125,11 @@ fn fees_text(fees: &[Fee]) -> String {
         .map(|f| match f.amount {
             Some(0) if !f.defined_elsewhere => "miễn phí".to_string(),
             Some(a) => {
-                let per = f.per.as_deref().map(|p| format!("/{p}")).unwrap_or_default();
+                let per = f
+                    .per
+                    .as_deref()
+                    .map(|p| format!("/{p}"))
+                    .unwrap_or_default();
                 format!("{}{per}", money_vi(a, &f.currency))
             }
             None if !f.description.is_empty() => f.description.clone(),
@@ -131,53 +140,114 @@ fn fees_text(fees: &[Fee]) -> String {
 }
 
 fn push(out: &mut Vec<Change>, component: Component, key: &str, op: Op, text_vi: String) {
-    out.push(Change { component, key: key.to_string(), op, text_vi });
+    out.push(Change {
+        component,
+        key: key.to_string(),
+        op,
+        text_vi,
+    });
 }
 
 fn diff_scalar(out: &mut Vec<Change>, component: Component, label: &str, a: &str, b: &str) {
     if a != b {
         let text = format!("{label}: «{a}» → «{b}»");
-        push(out, component, label, Op::Changed { before: a.into(), after: b.into() }, text);
+        push(
+            out,
+            component,
+            label,
+            Op::Changed {
+                before: a.into(),
+                after: b.into(),
+            },
+            text,
+        );
     }
 }
 
 fn diff_set(out: &mut Vec<Change>, component: Component, label: &str, a: &[String], b: &[String]) {
     for x in a.iter().filter(|x| !b.contains(x)) {
-        push(out, component, x, Op::Removed { value: x.clone() }, format!("Bỏ {label}: {x}"));
+        push(
+            out,
+            component,
+            x,
+            Op::Removed { value: x.clone() },
+            format!("Bỏ {label}: {x}"),
+        );
     }
     for x in b.iter().filter(|x| !a.contains(x)) {
-        push(out, component, x, Op::Added { value: x.clone() }, format!("Thêm {label}: {x}"));
+        push(
+            out,
+            component,
+            x,
+            Op::Added { value: x.clone() },
+            format!("Thêm {label}: {x}"),
+        );
     }
 }
 
 fn diff_channels(out: &mut Vec<Change>, a: &[Channel], b: &[Channel]) {
     let find = |list: &[Channel], m: ChannelMethod| list.iter().find(|c| c.method == m).cloned();
-    for m in [ChannelMethod::Direct, ChannelMethod::Online, ChannelMethod::Postal] {
+    for m in [
+        ChannelMethod::Direct,
+        ChannelMethod::Online,
+        ChannelMethod::Postal,
+    ] {
         let key = m.label_vi();
         match (find(a, m), find(b, m)) {
             (None, None) => {}
-            (Some(_), None) => push(out, Component::Channels, key, Op::Removed { value: key.into() }, format!("Bỏ cách thức nộp: {key}")),
+            (Some(_), None) => push(
+                out,
+                Component::Channels,
+                key,
+                Op::Removed { value: key.into() },
+                format!("Bỏ cách thức nộp: {key}"),
+            ),
             (None, Some(c)) => push(
                 out,
                 Component::Channels,
                 key,
                 Op::Added { value: key.into() },
-                format!("Thêm cách thức nộp: {key} ({}; {})", time_text(&c.time), fees_text(&c.fees)),
+                format!(
+                    "Thêm cách thức nộp: {key} ({}; {})",
+                    time_text(&c.time),
+                    fees_text(&c.fees)
+                ),
             ),
             (Some(x), Some(y)) => {
                 if x.time != y.time {
                     let (before, after) = (time_text(&x.time), time_text(&y.time));
                     let text = format!("Thời hạn giải quyết ({key}): {before} → {after}");
-                    push(out, Component::ProcessingTime, key, Op::Changed { before, after }, text);
+                    push(
+                        out,
+                        Component::ProcessingTime,
+                        key,
+                        Op::Changed { before, after },
+                        text,
+                    );
                 }
                 if x.fees != y.fees {
                     let (before, after) = (fees_text(&x.fees), fees_text(&y.fees));
                     let text = format!("Phí, lệ phí ({key}): {before} → {after}");
-                    push(out, Component::Fees, key, Op::Changed { before, after }, text);
+                    push(
+                        out,
+                        Component::Fees,
+                        key,
+                        Op::Changed { before, after },
+                        text,
+                    );
                 }
                 if x.description != y.description {
                     let text = format!("Mô tả cách thức nộp ({key}) thay đổi");
-                    push(out, Component::Channels, key, Op::Changed { before: x.description, after: y.description }, text);
+                    push(
+                        out,
+                        Component::Channels,
+                        key,
+                        Op::Changed {
+                            before: x.description,
+                            after: y.description,
+                        },
+                        text,
+                    );
                 }
             }
         }
@@ -185,31 +255,63 @@ fn diff_channels(out: &mut Vec<Change>, a: &[Channel], b: &[Channel]) {
 }
 
 fn component_text(c: &DossierComponent) -> String {
-    format!("{} (bản chính: {}, bản sao: {})", c.name, c.originals, c.copies)
+    format!(
+        "{} (bản chính: {}, bản sao: {})",
+        c.name, c.originals, c.copies
+    )
 }
 
 fn diff_dossier(out: &mut Vec<Change>, a: &ProcedureContent, b: &ProcedureContent) {
     let flat = |c: &ProcedureContent| -> Vec<(String, DossierComponent)> {
         c.dossier
             .iter()
-            .flat_map(|case| case.components.iter().map(move |d| (format!("{}|{}", case.name, crate::text::match_key(&d.name)), d.clone())))
+            .flat_map(|case| {
+                case.components.iter().map(move |d| {
+                    (
+                        format!("{}|{}", case.name, crate::text::match_key(&d.name)),
+                        d.clone(),
+                    )
+                })
+            })
             .collect()
     };
     let (fa, fb) = (flat(a), flat(b));
     for (k, d) in &fa {
         match fb.iter().find(|(k2, _)| k2 == k) {
-            None => push(out, Component::Dossier, k, Op::Removed { value: d.name.clone() }, format!("Bỏ thành phần hồ sơ: {}", d.name)),
+            None => push(
+                out,
+                Component::Dossier,
+                k,
+                Op::Removed {
+                    value: d.name.clone(),
+                },
+                format!("Bỏ thành phần hồ sơ: {}", d.name),
+            ),
             Some((_, d2)) if d2 != d => {
                 let (before, after) = (component_text(d), component_text(d2));
                 let text = format!("Sửa thành phần hồ sơ: {before} → {after}");
-                push(out, Component::Dossier, k, Op::Changed { before, after }, text);
+                push(
+                    out,
+                    Component::Dossier,
+                    k,
+                    Op::Changed { before, after },
+                    text,
+                );
             }
             Some(_) => {}
         }
     }
     for (k, d) in &fb {
         if !fa.iter().any(|(k2, _)| k2 == k) {
-            push(out, Component::Dossier, k, Op::Added { value: d.name.clone() }, format!("Thêm thành phần hồ sơ: {}", component_text(d)));
+            push(
+                out,
+                Component::Dossier,
+                k,
+                Op::Added {
+                    value: d.name.clone(),
+                },
+                format!("Thêm thành phần hồ sơ: {}", component_text(d)),
+            );
         }
     }
 }
@@ -218,27 +320,104 @@ fn diff_dossier(out: &mut Vec<Change>, a: &ProcedureContent, b: &ProcedureConten
 pub fn diff(a: &ProcedureContent, b: &ProcedureContent) -> Vec<Change> {
     let mut out = Vec::new();
     diff_scalar(&mut out, Component::Name, "Tên thủ tục", &a.name, &b.name);
-    diff_scalar(&mut out, Component::Metadata, "Lĩnh vực", &a.sector, &b.sector);
-    let levels = |c: &ProcedureContent| c.levels.iter().map(|l| l.label_vi()).collect::<Vec<_>>().join(", ");
-    diff_scalar(&mut out, Component::Metadata, "Cấp thực hiện", &levels(a), &levels(b));
-    diff_set(&mut out, Component::Subjects, "đối tượng thực hiện", &a.subjects, &b.subjects);
-    let names = |v: &[crate::procedure::AgencyRef]| v.iter().map(|x| x.name.clone()).collect::<Vec<_>>();
-    diff_set(&mut out, Component::Agencies, "cơ quan thực hiện", &names(&a.executing_agency), &names(&b.executing_agency));
-    diff_set(&mut out, Component::Agencies, "cơ quan có thẩm quyền", &names(&a.competent_authority), &names(&b.competent_authority));
-    let steps = |c: &ProcedureContent| c.steps.iter().map(|s| s.description.clone()).collect::<Vec<_>>();
+    diff_scalar(
+        &mut out,
+        Component::Metadata,
+        "Lĩnh vực",
+        &a.sector,
+        &b.sector,
+    );
+    let levels = |c: &ProcedureContent| {
+        c.levels
+            .iter()
+            .map(|l| l.label_vi())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    diff_scalar(
+        &mut out,
+        Component::Metadata,
+        "Cấp thực hiện",
+        &levels(a),
+        &levels(b),
+    );
+    diff_set(
+        &mut out,
+        Component::Subjects,
+        "đối tượng thực hiện",
+        &a.subjects,
+        &b.subjects,
+    );
+    let names =
+        |v: &[crate::procedure::AgencyRef]| v.iter().map(|x| x.name.clone()).collect::<Vec<_>>();
+    diff_set(
+        &mut out,
+        Component::Agencies,
+        "cơ quan thực hiện",
+        &names(&a.executing_agency),
+        &names(&b.executing_agency),
+    );
+    diff_set(
+        &mut out,
+        Component::Agencies,
+        "cơ quan có thẩm quyền",
+        &names(&a.competent_authority),
+        &names(&b.competent_authority),
+    );
+    let steps = |c: &ProcedureContent| {
+        c.steps
+            .iter()
+            .map(|s| s.description.clone())
+            .collect::<Vec<_>>()
+    };
     if steps(a) != steps(b) {
-        let text = format!("Trình tự thực hiện thay đổi ({} → {} bước)", a.steps.len(), b.steps.len());
-        push(&mut out, Component::Steps, "steps", Op::Changed { before: steps(a).join("\n"), after: steps(b).join("\n") }, text);
+        let text = format!(
+            "Trình tự thực hiện thay đổi ({} → {} bước)",
+            a.steps.len(),
+            b.steps.len()
+        );
+        push(
+            &mut out,
+            Component::Steps,
+            "steps",
+            Op::Changed {
+                before: steps(a).join("\n"),
+                after: steps(b).join("\n"),
+            },
+            text,
+        );
     }
     diff_channels(&mut out, &a.channels, &b.channels);
     diff_dossier(&mut out, a, b);
-    let results = |c: &ProcedureContent| c.results.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
-    diff_set(&mut out, Component::Results, "kết quả", &results(a), &results(b));
-    diff_scalar(&mut out, Component::Requirements, "Yêu cầu, điều kiện", &a.requirements, &b.requirements);
+    let results =
+        |c: &ProcedureContent| c.results.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
+    diff_set(
+        &mut out,
+        Component::Results,
+        "kết quả",
+        &results(a),
+        &results(b),
+    );
+    diff_scalar(
+        &mut out,
+        Component::Requirements,
+        "Yêu cầu, điều kiện",
+        &a.requirements,
+        &b.requirements,
+    );
     let bases = |c: &ProcedureContent| {
-        c.legal_bases.iter().map(|l| l.number.clone().unwrap_or_else(|| l.title.clone())).collect::<Vec<_>>()
+        c.legal_bases
+            .iter()
+            .map(|l| l.number.clone().unwrap_or_else(|| l.title.clone()))
+            .collect::<Vec<_>>()
     };
-    diff_set(&mut out, Component::LegalBases, "căn cứ pháp lý", &bases(a), &bases(b));
+    diff_set(
+        &mut out,
+        Component::LegalBases,
+        "căn cứ pháp lý",
+        &bases(a),
+        &bases(b),
+    );
     out
 }
 
@@ -247,7 +426,10 @@ pub fn changed_components(changes: &[Change]) -> Vec<String> {
     let mut comps: Vec<Component> = changes.iter().map(|c| c.component).collect();
     comps.sort();
     comps.dedup();
-    comps.into_iter().map(|c| c.label_vi().to_string()).collect()
+    comps
+        .into_iter()
+        .map(|c| c.label_vi().to_string())
+        .collect()
 }
 
 #[cfg(test)]
@@ -260,7 +442,10 @@ mod tests {
             name: "Đăng ký khai sinh".into(),
             channels: vec![Channel {
                 method: ChannelMethod::Direct,
-                time: Some(Duration { value: 15.0, unit: TimeUnit::WorkingDay }),
+                time: Some(Duration {
+                    value: 15.0,
+                    unit: TimeUnit::WorkingDay,
+                }),
                 fees: vec![Fee {
                     kind: crate::procedure::FeeKind::StateFee,
                     amount: Some(50_000),
@@ -296,11 +481,20 @@ mod tests {
     #[test]
     fn a_shorter_time_limit_reads_in_vietnamese() {
         let mut b = base();
-        b.channels[0].time = Some(Duration { value: 10.0, unit: TimeUnit::WorkingDay });
+        b.channels[0].time = Some(Duration {
+            value: 10.0,
+            unit: TimeUnit::WorkingDay,
+        });
         let d = diff(&base(), &b);
         assert_eq!(d.len(), 1);
-        assert_eq!(d[0].text_vi, "Thời hạn giải quyết (Trực tiếp): 15 ngày làm việc → 10 ngày làm việc");
-        assert_eq!(changed_components(&d), vec!["Thời hạn giải quyết".to_string()]);
+        assert_eq!(
+            d[0].text_vi,
+            "Thời hạn giải quyết (Trực tiếp): 15 ngày làm việc → 10 ngày làm việc"
+        );
+        assert_eq!(
+            changed_components(&d),
+            vec!["Thời hạn giải quyết".to_string()]
+        );
     }
 
     #[test]
@@ -309,7 +503,13 @@ mod tests {
         b.dossier[0].components.clear();
         b.channels[0].fees[0].amount = Some(1_000_000);
         let texts: Vec<_> = diff(&base(), &b).into_iter().map(|c| c.text_vi).collect();
-        assert!(texts.contains(&"Bỏ thành phần hồ sơ: Bản sao Giấy khai sinh".to_string()), "{texts:?}");
-        assert!(texts.contains(&"Phí, lệ phí (Trực tiếp): 50.000 đ → 1.000.000 đ".to_string()), "{texts:?}");
+        assert!(
+            texts.contains(&"Bỏ thành phần hồ sơ: Bản sao Giấy khai sinh".to_string()),
+            "{texts:?}"
+        );
+        assert!(
+            texts.contains(&"Phí, lệ phí (Trực tiếp): 50.000 đ → 1.000.000 đ".to_string()),
+            "{texts:?}"
+        );
     }
 }

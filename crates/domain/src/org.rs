@@ -75,7 +75,10 @@ impl OrgKind {
     }
     /// True for ministries and ministry-level agencies (publish as a minister).
     pub fn is_central(self) -> bool {
-        matches!(self, Self::Ministry | Self::MinistryLevel | Self::GovernmentAgency | Self::Government)
+        matches!(
+            self,
+            Self::Ministry | Self::MinistryLevel | Self::GovernmentAgency | Self::Government
+        )
     }
 }
 
@@ -149,6 +152,9 @@ mod tests {
     #[test]
     fn sector_ids_are_accent_free_slugs() {
         assert_eq!(Sector::id_for("Hộ tịch"), "ho-tich");
-        assert_eq!(Sector::id_for("Đăng ký biện pháp bảo đảm"), "dang-ky-bien-phap-bao-dam");
+        assert_eq!(
+            Sector::id_for("Đăng ký biện pháp bảo đảm"),
+            "dang-ky-bien-phap-bao-dam"
+        );
     }
 }

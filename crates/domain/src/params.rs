@@ -40,12 +40,42 @@ impl Default for PublicationRules {
         let pub_src = "Nghị định 63/2010/NĐ-CP Điều 15, sửa đổi bởi Nghị định 92/2017/NĐ-CP";
         let post_src = "Nghị định 63/2010/NĐ-CP Điều 24, sửa đổi bởi Nghị định 92/2017/NĐ-CP";
         Self {
-            ministry_lead: DayRule { days: 20, working_days: false, source: pub_src.into(), unconfirmed: true },
-            province_lead: DayRule { days: 5, working_days: false, source: pub_src.into(), unconfirmed: true },
-            shortened_after: DayRule { days: 3, working_days: false, source: pub_src.into(), unconfirmed: true },
-            posting_ministry: DayRule { days: 10, working_days: true, source: post_src.into(), unconfirmed: false },
-            posting_province: DayRule { days: 5, working_days: true, source: post_src.into(), unconfirmed: false },
-            posting_shortened: DayRule { days: 2, working_days: true, source: post_src.into(), unconfirmed: false },
+            ministry_lead: DayRule {
+                days: 20,
+                working_days: false,
+                source: pub_src.into(),
+                unconfirmed: true,
+            },
+            province_lead: DayRule {
+                days: 5,
+                working_days: false,
+                source: pub_src.into(),
+                unconfirmed: true,
+            },
+            shortened_after: DayRule {
+                days: 3,
+                working_days: false,
+                source: pub_src.into(),
+                unconfirmed: true,
+            },
+            posting_ministry: DayRule {
+                days: 10,
+                working_days: true,
+                source: post_src.into(),
+                unconfirmed: false,
+            },
+            posting_province: DayRule {
+                days: 5,
+                working_days: true,
+                source: post_src.into(),
+                unconfirmed: false,
+            },
+            posting_shortened: DayRule {
+                days: 2,
+                working_days: true,
+                source: post_src.into(),
+                unconfirmed: false,
+            },
         }
     }
 }

@@ -23,7 +23,13 @@ pub enum Level {
 
 impl Level {
     /// All levels in display order.
-    pub const ALL: [Level; 5] = [Level::Ministry, Level::Province, Level::District, Level::Commune, Level::Other];
+    pub const ALL: [Level; 5] = [
+        Level::Ministry,
+        Level::Province,
+        Level::District,
+        Level::Commune,
+        Level::Other,
+    ];
 
     /// Vietnamese label as the portal writes it.
     pub fn label_vi(self) -> &'static str {
@@ -65,7 +71,11 @@ impl Level {
     pub fn parse_set(s: &str) -> (BTreeSet<Level>, Vec<String>) {
         let mut set = BTreeSet::new();
         let mut unknown = Vec::new();
-        for part in s.split([',', ';', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+        for part in s
+            .split([',', ';', '\n'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
             match Level::parse(part) {
                 Some(l) => {
                     set.insert(l);
@@ -172,7 +182,11 @@ pub struct Duration {
 
 impl std::fmt::Display for Duration {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let v = if self.value.fract() == 0.0 { format!("{}", self.value as i64) } else { format!("{}", self.value).replace('.', ",") };
+        let v = if self.value.fract() == 0.0 {
+            format!("{}", self.value as i64)
+        } else {
+            format!("{}", self.value).replace('.', ",")
+        };
         write!(f, "{v} {}", self.unit.label_vi())
     }
 }
@@ -439,7 +453,10 @@ impl ProcedureContent {
         let mut seen = BTreeSet::new();
         self.legal_bases.retain_mut(|b| {
             b.title = crate::text::clean_inline(&b.title);
-            let key = b.number.clone().unwrap_or_else(|| crate::text::match_key(&b.title));
+            let key = b
+                .number
+                .clone()
+                .unwrap_or_else(|| crate::text::match_key(&b.title));
             seen.insert(key)
         });
     }
@@ -452,7 +469,10 @@ mod tests {
     #[test]
     fn level_sets_parse_portal_labels() {
         let (set, unknown) = Level::parse_set("Cấp bộ, Cấp tỉnh, Cấp xã");
-        assert_eq!(set.into_iter().collect::<Vec<_>>(), vec![Level::Ministry, Level::Province, Level::Commune]);
+        assert_eq!(
+            set.into_iter().collect::<Vec<_>>(),
+            vec![Level::Ministry, Level::Province, Level::Commune]
+        );
         assert!(unknown.is_empty());
         let (_, unknown) = Level::parse_set("Cấp thôn");
         assert_eq!(unknown, vec!["Cấp thôn".to_string()]);
@@ -460,15 +480,25 @@ mod tests {
 
     #[test]
     fn normalising_removes_duplicate_legal_bases() {
-        let basis = LegalBasis { number: Some("11/2016/TT-BCT".into()), title: "Thông tư".into(), article: None };
-        let mut c = ProcedureContent { legal_bases: vec![basis.clone(), basis.clone(), basis], ..Default::default() };
+        let basis = LegalBasis {
+            number: Some("11/2016/TT-BCT".into()),
+            title: "Thông tư".into(),
+            article: None,
+        };
+        let mut c = ProcedureContent {
+            legal_bases: vec![basis.clone(), basis.clone(), basis],
+            ..Default::default()
+        };
         c.normalise();
         assert_eq!(c.legal_bases.len(), 1);
     }
 
     #[test]
     fn durations_print_in_vietnamese() {
-        let d = Duration { value: 15.0, unit: TimeUnit::WorkingDay };
+        let d = Duration {
+            value: 15.0,
+            unit: TimeUnit::WorkingDay,
+        };
         assert_eq!(d.to_string(), "15 ngày làm việc");
     }
 }

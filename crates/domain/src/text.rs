@@ -68,6 +68,9 @@ mod tests {
 
     #[test]
     fn non_breaking_spaces_become_plain_spaces() {
-        assert_eq!(clean_inline("Ủy ban Nhân dân\u{00A0}xã,\n phường "), "Ủy ban Nhân dân xã, phường");
+        assert_eq!(
+            clean_inline("Ủy ban Nhân dân\u{00A0}xã,\n phường "),
+            "Ủy ban Nhân dân xã, phường"
+        );
     }
 }

@@ -83,8 +83,13 @@ pub enum ChangeKind {
 
 impl ChangeKind {
     /// All kinds.
-    pub const ALL: [ChangeKind; 5] =
-        [ChangeKind::New, ChangeKind::Amended, ChangeKind::Replaced, ChangeKind::Abolished, ChangeKind::Annulled];
+    pub const ALL: [ChangeKind; 5] = [
+        ChangeKind::New,
+        ChangeKind::Amended,
+        ChangeKind::Replaced,
+        ChangeKind::Abolished,
+        ChangeKind::Annulled,
+    ];
     /// Stable identifier.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -174,7 +179,9 @@ pub enum LifecycleError {
     #[error("phiên bản {1} của thủ tục {0} không còn là dự thảo / version is not a draft")]
     NotADraft(String, i64),
     /// The new validity would overlap an existing published version.
-    #[error("hiệu lực từ {new_from} của thủ tục {code} chồng lấn phiên bản {seq} (hiệu lực từ {existing_from}) / validity overlaps")]
+    #[error(
+        "hiệu lực từ {new_from} của thủ tục {code} chồng lấn phiên bản {seq} (hiệu lực từ {existing_from}) / validity overlaps"
+    )]
     Overlap {
         /// Procedure.
         code: String,
@@ -195,9 +202,19 @@ pub enum LifecycleError {
 
 /// Checks that a version starting on `new_from` may follow the currently open published
 /// version starting on `current_from`: strictly later, so intervals cannot overlap.
-pub fn check_follows(code: &str, current_seq: i64, current_from: NaiveDate, new_from: NaiveDate) -> Result<(), LifecycleError> {
+pub fn check_follows(
+    code: &str,
+    current_seq: i64,
+    current_from: NaiveDate,
+    new_from: NaiveDate,
+) -> Result<(), LifecycleError> {
     if new_from <= current_from {
-        return Err(LifecycleError::Overlap { code: code.to_string(), seq: current_seq, existing_from: current_from, new_from });
+        return Err(LifecycleError::Overlap {
+            code: code.to_string(),
+            seq: current_seq,
+            existing_from: current_from,
+            new_from,
+        });
     }
     Ok(())
 }
@@ -218,12 +235,18 @@ mod tests {
     #[test]
     fn a_new_version_must_start_after_the_current_one() {
         assert!(check_follows("1.000080", 1, d("2025-01-01"), d("2025-03-01")).is_ok());
-        assert!(matches!(check_follows("1.000080", 1, d("2025-03-01"), d("2025-03-01")), Err(LifecycleError::Overlap { .. })));
+        assert!(matches!(
+            check_follows("1.000080", 1, d("2025-03-01"), d("2025-03-01")),
+            Err(LifecycleError::Overlap { .. })
+        ));
     }
 
     #[test]
     fn change_kinds_parse_vietnamese_phrases() {
-        assert_eq!(ChangeKind::parse("Sửa đổi, bổ sung"), Some(ChangeKind::Amended));
+        assert_eq!(
+            ChangeKind::parse("Sửa đổi, bổ sung"),
+            Some(ChangeKind::Amended)
+        );
         assert_eq!(ChangeKind::parse("bãi bỏ"), Some(ChangeKind::Abolished));
         assert_eq!(ChangeKind::parse("foo"), None);
     }

@@ -12,6 +12,7 @@
 //!
 //! JSON Lines readers stream one line at a time, so memory stays bounded by the longest line.
 
+pub mod apply;
 pub mod cells;
 pub mod decisions;
 mod jsonl;

@@ -35,29 +35,43 @@ pub(crate) struct Central {
 /// Parses the embedded `central.csv`.
 pub(crate) fn load() -> Result<Central, RefError> {
     let mut rdr = csv::Reader::from_reader(CSV.as_bytes());
-    let mut out = Central { orgs: Vec::new(), successions: Vec::new() };
+    let mut out = Central {
+        orgs: Vec::new(),
+        successions: Vec::new(),
+    };
     for row in rdr.deserialize::<Row>() {
         let row = row.map_err(|source| RefError::Csv { file: FILE, source })?;
-        let kind = OrgKind::parse(row.kind.trim())
-            .ok_or_else(|| RefError::Data(format!("{FILE}: {}: unknown kind {:?}", row.id, row.kind)))?;
+        let kind = OrgKind::parse(row.kind.trim()).ok_or_else(|| {
+            RefError::Data(format!("{FILE}: {}: unknown kind {:?}", row.id, row.kind))
+        })?;
         let valid_to = date(&row.id, &row.valid_to)?;
-        let successors: Vec<&str> =
-            row.successor_ids.split(';').map(str::trim).filter(|s| !s.is_empty()).collect();
+        let successors: Vec<&str> = row
+            .successor_ids
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
         if !successors.is_empty() {
-            let effective = valid_to
-                .and_then(|d| d.succ_opt())
-                .ok_or_else(|| RefError::Data(format!("{FILE}: {}: successors need valid_to", row.id)))?;
+            let effective = valid_to.and_then(|d| d.succ_opt()).ok_or_else(|| {
+                RefError::Data(format!("{FILE}: {}: successors need valid_to", row.id))
+            })?;
             let partial = match row.partial.trim() {
                 "true" => true,
                 "false" | "" => false,
-                other => return Err(RefError::Data(format!("{FILE}: {}: partial {other:?}", row.id))),
+                other => {
+                    return Err(RefError::Data(format!(
+                        "{FILE}: {}: partial {other:?}",
+                        row.id
+                    )));
+                }
             };
-            out.successions.extend(successors.iter().map(|new| UnitSuccession {
-                old: row.id.clone(),
-                new: (*new).to_string(),
-                partial,
-                effective,
-            }));
+            out.successions
+                .extend(successors.iter().map(|new| UnitSuccession {
+                    old: row.id.clone(),
+                    new: (*new).to_string(),
+                    partial,
+                    effective,
+                }));
         }
         out.orgs.push(Organisation {
             id: row.id.trim().to_string(),

@@ -14,8 +14,10 @@ use crate::RefError;
 use crate::units::{Keys, REFORM_DAY};
 
 const FILE: &str = "converter_2025.json";
-const JSON: &[u8] =
-    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/admin-units/converter_2025.json"));
+const JSON: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../data/admin-units/converter_2025.json"
+));
 
 /// The converter file. Maps are ordered so the output is deterministic.
 #[derive(Debug, Deserialize)]
@@ -47,8 +49,12 @@ pub(crate) struct Successions {
 
 /// Resolves the converter against the current and legacy keys.
 pub(crate) fn successions(current: &Keys, legacy: &Keys) -> Result<Successions, RefError> {
-    let conv: Converter = serde_json::from_slice(JSON).map_err(|source| RefError::Json { file: FILE, source })?;
-    let mut out = Successions { successions: Vec::new(), unresolved: Vec::new() };
+    let conv: Converter =
+        serde_json::from_slice(JSON).map_err(|source| RefError::Json { file: FILE, source })?;
+    let mut out = Successions {
+        successions: Vec::new(),
+        unresolved: Vec::new(),
+    };
 
     // Provinces: an old province is partial when it went to more than one new province.
     let mut fan_out: HashMap<&str, usize> = HashMap::new();
@@ -58,7 +64,9 @@ pub(crate) fn successions(current: &Keys, legacy: &Keys) -> Result<Successions, 
         }
     }
     for (new_key, olds) in &conv.province {
-        let Some(new) = resolve(&current.provinces, new_key, &mut out.unresolved) else { continue };
+        let Some(new) = resolve(&current.provinces, new_key, &mut out.unresolved) else {
+            continue;
+        };
         for old_key in olds {
             if let Some(old) = resolve(&legacy.provinces, old_key, &mut out.unresolved) {
                 let partial = fan_out.get(old_key.as_str()).is_some_and(|n| *n > 1);
@@ -69,7 +77,11 @@ pub(crate) fn successions(current: &Keys, legacy: &Keys) -> Result<Successions, 
 
     for (prov, wards) in &conv.no_divided {
         for (ward, olds) in wards {
-            let Some(new) = resolve(&current.units, &format!("{prov}_{ward}"), &mut out.unresolved) else {
+            let Some(new) = resolve(
+                &current.units,
+                &format!("{prov}_{ward}"),
+                &mut out.unresolved,
+            ) else {
                 continue;
             };
             for old_key in olds {
@@ -82,9 +94,14 @@ pub(crate) fn successions(current: &Keys, legacy: &Keys) -> Result<Successions, 
 
     for (prov, splits) in &conv.divided {
         for (old_key, candidates) in splits {
-            let Some(old) = resolve(&legacy.units, old_key, &mut out.unresolved) else { continue };
+            let Some(old) = resolve(&legacy.units, old_key, &mut out.unresolved) else {
+                continue;
+            };
             // The converter's default ward first: consumers that need one answer take it.
-            let ordered = candidates.iter().filter(|c| c.is_default_new_ward).chain(candidates.iter().filter(|c| !c.is_default_new_ward));
+            let ordered = candidates
+                .iter()
+                .filter(|c| c.is_default_new_ward)
+                .chain(candidates.iter().filter(|c| !c.is_default_new_ward));
             for c in ordered {
                 let key = format!("{prov}_{}", c.new_ward_key);
                 if let Some(new) = resolve(&current.units, &key, &mut out.unresolved) {
@@ -109,7 +126,11 @@ impl Successions {
 }
 
 /// Looks a key up, recording it when it resolves to nothing.
-fn resolve<'m>(map: &'m HashMap<String, String>, key: &str, unresolved: &mut Vec<String>) -> Option<&'m str> {
+fn resolve<'m>(
+    map: &'m HashMap<String, String>,
+    key: &str,
+    unresolved: &mut Vec<String>,
+) -> Option<&'m str> {
     let found = map.get(key).map(String::as_str);
     if found.is_none() {
         unresolved.push(key.to_string());

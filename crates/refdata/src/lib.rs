@@ -66,7 +66,12 @@ pub fn organisations() -> Result<RefData, RefError> {
     let mut successions = central.successions;
     successions.extend(conv.successions);
     check(&orgs, &successions)?;
-    Ok(RefData { orgs, successions, sectors: sectors::load()?, unresolved_keys: conv.unresolved })
+    Ok(RefData {
+        orgs,
+        successions,
+        sectors: sectors::load()?,
+        unresolved_keys: conv.unresolved,
+    })
 }
 
 /// Checks that ids are unique, that every parent exists and comes first, and that every
@@ -77,14 +82,26 @@ fn check(orgs: &[Organisation], successions: &[UnitSuccession]) -> Result<(), Re
         if let Some(p) = &o.parent
             && !seen.contains(p.as_str())
         {
-            return Err(RefError::Data(format!("{}: parent {p} missing or after its child", o.id)));
+            return Err(RefError::Data(format!(
+                "{}: parent {p} missing or after its child",
+                o.id
+            )));
         }
         if !seen.insert(o.id.as_str()) {
-            return Err(RefError::Data(format!("duplicate organisation id {}", o.id)));
+            return Err(RefError::Data(format!(
+                "duplicate organisation id {}",
+                o.id
+            )));
         }
     }
-    match successions.iter().find(|s| !seen.contains(s.old.as_str()) || !seen.contains(s.new.as_str())) {
-        Some(s) => Err(RefError::Data(format!("succession {} -> {} names an unknown id", s.old, s.new))),
+    match successions
+        .iter()
+        .find(|s| !seen.contains(s.old.as_str()) || !seen.contains(s.new.as_str()))
+    {
+        Some(s) => Err(RefError::Data(format!(
+            "succession {} -> {} names an unknown id",
+            s.old, s.new
+        ))),
         None => Ok(()),
     }
 }

@@ -101,8 +101,14 @@ impl<'a> OrgIndex<'a> {
     /// ids are not in the index are ignored.
     pub fn with_successions(mut self, successions: &[UnitSuccession]) -> Self {
         for s in successions {
-            if let (Some((old, _)), Some(&new)) = (self.by_id.get_key_value(s.old.as_str()), self.by_id.get(s.new.as_str())) {
-                self.successors.entry(*old).or_default().push((new, s.partial));
+            if let (Some((old, _)), Some(&new)) = (
+                self.by_id.get_key_value(s.old.as_str()),
+                self.by_id.get(s.new.as_str()),
+            ) {
+                self.successors
+                    .entry(*old)
+                    .or_default()
+                    .push((new, s.partial));
             }
         }
         self
@@ -118,7 +124,11 @@ impl<'a> OrgIndex<'a> {
         if q.is_empty() {
             return Vec::new();
         }
-        if let Some(&i) = self.by_id.get(q.as_str()).or_else(|| self.by_eid.get(q.as_str())) {
+        if let Some(&i) = self
+            .by_id
+            .get(q.as_str())
+            .or_else(|| self.by_eid.get(q.as_str()))
+        {
             return vec![&self.orgs[i]];
         }
         let mut hits: Vec<usize> = if q.bytes().all(|b| b.is_ascii_digit()) {
@@ -134,7 +144,12 @@ impl<'a> OrgIndex<'a> {
         if hits.is_empty() {
             let unit = strip_prefix(&words, AUTHORITY_PREFIXES);
             let bare = strip_prefix(unit, LEVEL_PREFIXES);
-            let mut keys = vec![full, unit.concat(), bare.concat(), strip_suffix(bare, NAME_SUFFIXES).concat()];
+            let mut keys = vec![
+                full,
+                unit.concat(),
+                bare.concat(),
+                strip_suffix(bare, NAME_SUFFIXES).concat(),
+            ];
             keys.retain(|k| !k.is_empty());
             keys.dedup();
             for k in &keys {
@@ -180,7 +195,11 @@ impl<'a> OrgIndex<'a> {
                 return Some(o);
             }
             let next = self.successors.get(o.id.as_str())?;
-            i = next.iter().find(|(_, partial)| !partial).or_else(|| next.first())?.0;
+            i = next
+                .iter()
+                .find(|(_, partial)| !partial)
+                .or_else(|| next.first())?
+                .0;
         }
         None
     }
@@ -190,9 +209,13 @@ impl<'a> OrgIndex<'a> {
     /// `QĐ-UBND` names no particular province and gives `None`.
     pub fn issuer_from_decision_number(&self, number: &str) -> Option<&'a Organisation> {
         let cleaned = text::clean_inline(number);
-        let token = cleaned.split_whitespace().find(|t| t.contains('/') && t.contains('-'))?;
+        let token = cleaned
+            .split_whitespace()
+            .find(|t| t.contains('/') && t.contains('-'))?;
         let symbol = token.rsplit('/').next()?;
-        let mut parts = symbol.split('-').map(|p| p.trim_matches(|c: char| !c.is_alphanumeric()));
+        let mut parts = symbol
+            .split('-')
+            .map(|p| p.trim_matches(|c: char| !c.is_alphanumeric()));
         parts.next()?; // the kind of document: QĐ, TT, NĐ …
         let issuers: Vec<&str> = parts.filter(|p| !p.is_empty()).collect();
         std::iter::once(issuers.concat())
@@ -209,7 +232,10 @@ pub fn match_org<'a>(orgs: &OrgIndex<'a>, name_or_id: &str) -> Option<&'a Organi
 
 /// The issuing organisation named by a decision number's symbol (see
 /// [`OrgIndex::issuer_from_decision_number`]).
-pub fn issuer_from_decision_number<'a>(orgs: &OrgIndex<'a>, number: &str) -> Option<&'a Organisation> {
+pub fn issuer_from_decision_number<'a>(
+    orgs: &OrgIndex<'a>,
+    number: &str,
+) -> Option<&'a Organisation> {
     orgs.issuer_from_decision_number(number)
 }
 
@@ -229,7 +255,11 @@ fn preference(o: &Organisation) -> (bool, u8) {
 
 /// Folded alphanumeric words of a name: "UBND tỉnh Hà Giang" → `["ubnd", "tinh", "ha", "giang"]`.
 fn words(s: &str) -> Vec<String> {
-    text::fold(s).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
+    text::fold(s)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Drops the first of `prefixes` that starts `words`, if any.
@@ -244,7 +274,9 @@ fn strip_prefix<'w>(words: &'w [String], prefixes: &[&[&str]]) -> &'w [String] {
 fn strip_suffix<'w>(words: &'w [String], suffixes: &[&[&str]]) -> &'w [String] {
     suffixes
         .iter()
-        .find(|s| words.len() > s.len() && words.iter().rev().zip(s.iter().rev()).all(|(w, s)| w == s))
+        .find(|s| {
+            words.len() > s.len() && words.iter().rev().zip(s.iter().rev()).all(|(w, s)| w == s)
+        })
         .map_or(words, |s| &words[..words.len() - s.len()])
 }
 

@@ -84,15 +84,24 @@ pub(crate) fn load_current() -> Result<Units, RefError> {
     let mut communes = BTreeMap::new();
     let mut keys = Keys::default();
     for r in &rows {
-        let (pc, wc) = (code(CURRENT_FILE, &r.province_code)?, code(CURRENT_FILE, &r.ward_code)?);
+        let (pc, wc) = (
+            code(CURRENT_FILE, &r.province_code)?,
+            code(CURRENT_FILE, &r.ward_code)?,
+        );
         let pid = format!("P{pc}");
         let wid = format!("W{wc}");
-        provinces.entry(pc).or_insert_with(|| unit(&pid, &r.province, OrgKind::Province, pc, "CP"));
+        provinces
+            .entry(pc)
+            .or_insert_with(|| unit(&pid, &r.province, OrgKind::Province, pc, "CP"));
         communes.insert((pc, wc), unit(&wid, &r.ward, OrgKind::Commune, wc, &pid));
         keys.provinces.insert(r.province_key.clone(), pid);
-        keys.units.insert(format!("{}_{}", r.province_key, r.ward_key), wid);
+        keys.units
+            .insert(format!("{}_{}", r.province_key, r.ward_key), wid);
     }
-    let mut orgs: Vec<Organisation> = provinces.into_values().chain(communes.into_values()).collect();
+    let mut orgs: Vec<Organisation> = provinces
+        .into_values()
+        .chain(communes.into_values())
+        .collect();
     for o in &mut orgs {
         o.valid_from = Some(REFORM_DAY);
     }
@@ -107,7 +116,10 @@ pub(crate) fn load_legacy() -> Result<Units, RefError> {
     let mut csv_bytes = Vec::with_capacity(7 << 20);
     flate2::read::GzDecoder::new(LEGACY_CSV_GZ)
         .read_to_end(&mut csv_bytes)
-        .map_err(|e| RefError::Csv { file: LEGACY_FILE, source: e.into() })?;
+        .map_err(|e| RefError::Csv {
+            file: LEGACY_FILE,
+            source: e.into(),
+        })?;
     let rows: Vec<LegacyRow> = read_csv(LEGACY_FILE, &csv_bytes)?;
     let mut provinces = BTreeMap::new();
     let mut districts = BTreeMap::new();
@@ -117,8 +129,12 @@ pub(crate) fn load_legacy() -> Result<Units, RefError> {
         let pc = code(LEGACY_FILE, &r.province_code)?;
         let dc = code(LEGACY_FILE, &r.district_code)?;
         let (pid, did) = (format!("LP{pc}"), format!("LD{dc}"));
-        provinces.entry(pc).or_insert_with(|| unit(&pid, &r.province, OrgKind::Province, pc, "CP"));
-        districts.entry((pc, dc)).or_insert_with(|| unit(&did, &r.district, OrgKind::District, dc, &pid));
+        provinces
+            .entry(pc)
+            .or_insert_with(|| unit(&pid, &r.province, OrgKind::Province, pc, "CP"));
+        districts
+            .entry((pc, dc))
+            .or_insert_with(|| unit(&did, &r.district, OrgKind::District, dc, &pid));
         keys.provinces.insert(r.province_key.clone(), pid);
         let key = format!("{}_{}_{}", r.province_key, r.district_key, r.ward_key);
         let wc = r.ward_code.trim();
@@ -127,7 +143,10 @@ pub(crate) fn load_legacy() -> Result<Units, RefError> {
             continue;
         }
         let wid = format!("LW{wc}");
-        communes.insert((pc, dc, wc), unit(&wid, &r.ward, OrgKind::Commune, wc, &did));
+        communes.insert(
+            (pc, dc, wc),
+            unit(&wid, &r.ward, OrgKind::Commune, wc, &did),
+        );
         keys.units.insert(key, wid);
     }
     let mut orgs: Vec<Organisation> = provinces
@@ -142,7 +161,10 @@ pub(crate) fn load_legacy() -> Result<Units, RefError> {
 }
 
 /// Deserialises every row of a CSV file.
-fn read_csv<T: serde::de::DeserializeOwned>(file: &'static str, bytes: &[u8]) -> Result<Vec<T>, RefError> {
+fn read_csv<T: serde::de::DeserializeOwned>(
+    file: &'static str,
+    bytes: &[u8],
+) -> Result<Vec<T>, RefError> {
     csv::Reader::from_reader(bytes)
         .deserialize()
         .collect::<Result<_, _>>()

@@ -27,14 +27,18 @@ impl PgStore {
 
     /// Connects with a given pool size.
     pub async fn connect_with(url: &str, max_connections: u32) -> StoreResult<Self> {
-        let opts = PgConnectOptions::from_str(url).map_err(|e| StoreError::Unavailable(format!("{e}")))?;
+        let opts =
+            PgConnectOptions::from_str(url).map_err(|e| StoreError::Unavailable(format!("{e}")))?;
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(opts)
             .await
             .map_err(|e| StoreError::Unavailable(format!("{e}")))?;
-        MIGRATOR.run(&pool).await.map_err(|e| StoreError::Unavailable(format!("migrations: {e}")))?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("migrations: {e}")))?;
         Ok(Self { pool })
     }
 

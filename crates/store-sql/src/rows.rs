@@ -13,11 +13,20 @@ use thutuc_store::StoreError;
 pub fn map_err(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::RowNotFound => StoreError::NotFound("bản ghi / record".into()),
-        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => StoreError::Unavailable(e.to_string()),
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::conflict(format!("bản ghi đã tồn tại / already exists ({})", db.message())),
-        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-            StoreError::invalid("tham chiếu", format!("tham chiếu tới bản ghi không tồn tại / unknown reference ({})", db.message()))
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+            StoreError::Unavailable(e.to_string())
         }
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::conflict(format!(
+            "bản ghi đã tồn tại / already exists ({})",
+            db.message()
+        )),
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::invalid(
+            "tham chiếu",
+            format!(
+                "tham chiếu tới bản ghi không tồn tại / unknown reference ({})",
+                db.message()
+            ),
+        ),
         _ => StoreError::Other(e.to_string()),
     }
 }
@@ -44,7 +53,10 @@ pub fn levels_text(levels: &BTreeSet<Level>) -> String {
 
 /// Parses the levels column back to identifiers.
 pub fn levels_list(s: &str) -> Vec<String> {
-    s.split(',').filter(|x| !x.is_empty()).map(str::to_string).collect()
+    s.split(',')
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// The folded key used for accent-insensitive filtering of lists.

@@ -24,7 +24,11 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if missing) the database at `url` (`sqlite://path` or a plain path) and migrates it.
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        let url = if url.starts_with("sqlite:") { url.to_string() } else { format!("sqlite://{url}") };
+        let url = if url.starts_with("sqlite:") {
+            url.to_string()
+        } else {
+            format!("sqlite://{url}")
+        };
         let opts = SqliteConnectOptions::from_str(&url)
             .map_err(|e| StoreError::Unavailable(format!("{url}: {e}")))?
             .create_if_missing(true)
@@ -38,7 +42,10 @@ impl SqliteStore {
             .connect_with(opts)
             .await
             .map_err(|e| StoreError::Unavailable(format!("{url}: {e}")))?;
-        MIGRATOR.run(&pool).await.map_err(|e| StoreError::Unavailable(format!("migrations: {e}")))?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("migrations: {e}")))?;
         Ok(Self { pool })
     }
 
@@ -50,7 +57,10 @@ impl SqliteStore {
     /// SQLite takes the write lock up front: a deferred transaction that later writes can
     /// fail with SQLITE_BUSY on lock upgrade, which `busy_timeout` does not cover.
     async fn begin_write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)
+        self.pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(map_err)
     }
 
     /// SQLite has no row locks; `BEGIN IMMEDIATE` already serialises writers.

@@ -1,11 +1,14 @@
 //! Fixture builders: a small organisation tree and realistic procedure contents.
 
 use chrono::NaiveDate;
+use thutuc_domain::TthcCode;
 use thutuc_domain::decision::{DecisionEntry, IssuerKind, PublicationDecision};
 use thutuc_domain::org::{OrgKind, Organisation};
-use thutuc_domain::procedure::{Channel, ChannelMethod, DossierCase, DossierComponent, Duration, Fee, FeeKind, Level, ProcedureContent, Step, TimeUnit};
+use thutuc_domain::procedure::{
+    Channel, ChannelMethod, DossierCase, DossierComponent, Duration, Fee, FeeKind, Level,
+    ProcedureContent, Step, TimeUnit,
+};
 use thutuc_domain::version::ChangeKind;
-use thutuc_domain::TthcCode;
 use thutuc_store::Store;
 
 /// Parses a date or panics.
@@ -19,7 +22,16 @@ pub fn code(s: &str) -> TthcCode {
 }
 
 fn org(id: &str, name: &str, kind: OrgKind, parent: Option<&str>) -> Organisation {
-    Organisation { id: id.into(), name: name.into(), kind, eid: None, admin_code: None, parent: parent.map(Into::into), valid_from: None, valid_to: None }
+    Organisation {
+        id: id.into(),
+        name: name.into(),
+        kind,
+        eid: None,
+        admin_code: None,
+        parent: parent.map(Into::into),
+        valid_from: None,
+        valid_to: None,
+    }
 }
 
 /// Government → Bộ Tư pháp, Bộ Y tế; Government → Hà Nội → Phường Ba Đình.
@@ -28,8 +40,14 @@ pub fn orgs() -> Vec<Organisation> {
         org("CP", "Chính phủ", OrgKind::Government, None),
         org("BTP", "Bộ Tư pháp", OrgKind::Ministry, Some("CP")),
         org("BYT", "Bộ Y tế", OrgKind::Ministry, Some("CP")),
-        Organisation { admin_code: Some("01".into()), ..org("P01", "Thành phố Hà Nội", OrgKind::Province, Some("CP")) },
-        Organisation { admin_code: Some("00004".into()), ..org("W00004", "Phường Ba Đình", OrgKind::Commune, Some("P01")) },
+        Organisation {
+            admin_code: Some("01".into()),
+            ..org("P01", "Thành phố Hà Nội", OrgKind::Province, Some("CP"))
+        },
+        Organisation {
+            admin_code: Some("00004".into()),
+            ..org("W00004", "Phường Ba Đình", OrgKind::Commune, Some("P01"))
+        },
     ]
 }
 
@@ -45,12 +63,28 @@ pub fn content(name: &str, days: f64) -> ProcedureContent {
         levels: [Level::Commune].into_iter().collect(),
         sector: "Hộ tịch".into(),
         subjects: vec!["Công dân Việt Nam".into()],
-        executing_agency: vec![thutuc_domain::procedure::AgencyRef { name: "Ủy ban nhân dân cấp xã".into(), org_id: None }],
-        steps: vec![Step { title: String::new(), description: "Nộp hồ sơ tại bộ phận một cửa".into() }],
+        executing_agency: vec![thutuc_domain::procedure::AgencyRef {
+            name: "Ủy ban nhân dân cấp xã".into(),
+            org_id: None,
+        }],
+        steps: vec![Step {
+            title: String::new(),
+            description: "Nộp hồ sơ tại bộ phận một cửa".into(),
+        }],
         channels: vec![Channel {
             method: ChannelMethod::Direct,
-            time: Some(Duration { value: days, unit: TimeUnit::WorkingDay }),
-            fees: vec![Fee { kind: FeeKind::StateFee, amount: Some(8000), currency: "VND".into(), per: None, description: String::new(), defined_elsewhere: false }],
+            time: Some(Duration {
+                value: days,
+                unit: TimeUnit::WorkingDay,
+            }),
+            fees: vec![Fee {
+                kind: FeeKind::StateFee,
+                amount: Some(8000),
+                currency: "VND".into(),
+                per: None,
+                description: String::new(),
+                defined_elsewhere: false,
+            }],
             description: String::new(),
         }],
         dossier: vec![DossierCase {
@@ -86,7 +120,12 @@ pub fn entry(kind: ChangeKind, c: &str, content: Option<ProcedureContent>) -> De
 }
 
 /// A Bộ Tư pháp decision.
-pub fn decision(number: &str, signed: &str, effective: &str, entries: Vec<DecisionEntry>) -> PublicationDecision {
+pub fn decision(
+    number: &str,
+    signed: &str,
+    effective: &str,
+    entries: Vec<DecisionEntry>,
+) -> PublicationDecision {
     PublicationDecision {
         number: number.into(),
         title: format!("Quyết định {number} công bố thủ tục hành chính"),

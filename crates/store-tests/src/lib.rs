@@ -19,7 +19,9 @@ use tokio::sync::OnceCell;
 pub async fn sqlite() -> (SqliteStore, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("test.db");
-    let store = SqliteStore::connect(path.to_str().expect("utf-8 path")).await.expect("sqlite store");
+    let store = SqliteStore::connect(path.to_str().expect("utf-8 path"))
+        .await
+        .expect("sqlite store");
     (store, dir)
 }
 
@@ -29,7 +31,9 @@ pub fn pg_url() -> Option<String> {
         Ok(u) if !u.is_empty() => Some(u),
         _ => {
             if std::env::var("THUTUC_REQUIRE_PG").is_ok_and(|v| v == "1") {
-                panic!("THUTUC_REQUIRE_PG=1 but THUTUC_TEST_PG is not set: the PostgreSQL suite must run");
+                panic!(
+                    "THUTUC_REQUIRE_PG=1 but THUTUC_TEST_PG is not set: the PostgreSQL suite must run"
+                );
             }
             None
         }
@@ -38,7 +42,9 @@ pub fn pg_url() -> Option<String> {
 
 fn with_db(url: &str, db: &str) -> String {
     match url.rfind('/') {
-        Some(i) if url[..i].contains("://") && !url[..i].ends_with('/') => format!("{}/{db}", &url[..i]),
+        Some(i) if url[..i].contains("://") && !url[..i].ends_with('/') => {
+            format!("{}/{db}", &url[..i])
+        }
         _ => format!("{url}/{db}"),
     }
 }
@@ -50,10 +56,20 @@ async fn template(url: &str) -> String {
     TEMPLATE
         .get_or_init(|| async {
             let name = format!("thutuc_tpl_{}", std::process::id());
-            let mut admin = sqlx::PgConnection::connect(url).await.expect("connect to THUTUC_TEST_PG");
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut admin).await.expect("drop template");
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create template");
-            let store = PgStore::connect_with(&with_db(url, &name), 2).await.expect("migrate template");
+            let mut admin = sqlx::PgConnection::connect(url)
+                .await
+                .expect("connect to THUTUC_TEST_PG");
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+                .execute(&mut admin)
+                .await
+                .expect("drop template");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .await
+                .expect("create template");
+            let store = PgStore::connect_with(&with_db(url, &name), 2)
+                .await
+                .expect("migrate template");
             store.pool().close().await;
             name
         })
@@ -72,7 +88,12 @@ impl PgGuard {
     pub async fn drop_db(self, store: PgStore) {
         store.pool().close().await;
         if let Ok(mut admin) = sqlx::PgConnection::connect(&self.admin_url).await {
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).execute(&mut admin).await;
+            let _ = sqlx::query(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut admin)
+            .await;
         }
     }
 }
@@ -81,11 +102,26 @@ impl PgGuard {
 pub async fn postgres() -> Option<(PgStore, PgGuard)> {
     let url = pg_url()?;
     let tpl = template(&url).await;
-    let name = format!("thutuc_t_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+    let name = format!(
+        "thutuc_t_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
     let mut admin = sqlx::PgConnection::connect(&url).await.expect("connect");
-    sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {tpl}")).execute(&mut admin).await.expect("clone template");
-    let store = PgStore::connect_with(&with_db(&url, &name), 4).await.expect("pg store");
-    Some((store, PgGuard { admin_url: url, name }))
+    sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {tpl}"))
+        .execute(&mut admin)
+        .await
+        .expect("clone template");
+    let store = PgStore::connect_with(&with_db(&url, &name), 4)
+        .await
+        .expect("pg store");
+    Some((
+        store,
+        PgGuard {
+            admin_url: url,
+            name,
+        },
+    ))
 }
 
 /// Generates one `#[tokio::test]` per backend for each listed generic test function

@@ -5,14 +5,33 @@ use thutuc_store::*;
 use thutuc_store_tests::contract_tests;
 use thutuc_store_tests::fixtures::*;
 
-async fn apply<S: Store>(s: &S, d: &thutuc_domain::decision::PublicationDecision) -> StoreResult<ApplyReport> {
+async fn apply<S: Store>(
+    s: &S,
+    d: &thutuc_domain::decision::PublicationDecision,
+) -> StoreResult<ApplyReport> {
     let rec = s.create_decision(d, "tester").await?;
-    s.apply_decision(&ApplyRequest { number: d.number.clone(), expected_rev: rec.rev, applied_on: d.signed_on, timeliness: None, dry_run: false }).await
+    s.apply_decision(&ApplyRequest {
+        number: d.number.clone(),
+        expected_rev: rec.rev,
+        applied_on: d.signed_on,
+        timeliness: None,
+        dry_run: false,
+    })
+    .await
 }
 
 async fn publish_birth<S: Store>(s: &S) {
     seed_orgs(s).await;
-    let dec = decision("1/QĐ-BTP", "2025-01-02", "2025-02-01", vec![entry(ChangeKind::New, "1.000080", Some(content("Đăng ký khai sinh", 15.0)))]);
+    let dec = decision(
+        "1/QĐ-BTP",
+        "2025-01-02",
+        "2025-02-01",
+        vec![entry(
+            ChangeKind::New,
+            "1.000080",
+            Some(content("Đăng ký khai sinh", 15.0)),
+        )],
+    );
     apply(s, &dec).await.expect("apply new");
 }
 
@@ -27,10 +46,20 @@ async fn organisations_round_trip_with_successions<S: Store>(s: S) {
     old.name = "Tỉnh Hà Tây".into();
     old.valid_to = Some(d("2008-07-31"));
     s.upsert_orgs(&[old]).await.expect("historic");
-    let succ = thutuc_domain::org::UnitSuccession { old: "LP28".into(), new: "P01".into(), partial: false, effective: d("2008-08-01") };
-    s.upsert_successions(&[succ.clone(), succ.clone()]).await.expect("idempotent");
+    let succ = thutuc_domain::org::UnitSuccession {
+        old: "LP28".into(),
+        new: "P01".into(),
+        partial: false,
+        effective: d("2008-08-01"),
+    };
+    s.upsert_successions(&[succ.clone(), succ.clone()])
+        .await
+        .expect("idempotent");
     assert_eq!(s.successors("LP28").await.expect("succ"), vec![succ]);
-    assert!(matches!(s.get_org("NOPE").await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        s.get_org("NOPE").await,
+        Err(StoreError::NotFound(_))
+    ));
 }
 
 async fn a_new_procedure_is_published_by_a_decision<S: Store>(s: S) {
@@ -48,52 +77,157 @@ async fn a_new_procedure_is_published_by_a_decision<S: Store>(s: S) {
 
 async fn an_amendment_supersedes_the_version_in_force_the_day_before<S: Store>(s: S) {
     publish_birth(&s).await;
-    let dec = decision("2/QĐ-BTP", "2025-05-02", "2025-06-01", vec![entry(ChangeKind::Amended, "1.000080", Some(content("Đăng ký khai sinh", 10.0)))]);
+    let dec = decision(
+        "2/QĐ-BTP",
+        "2025-05-02",
+        "2025-06-01",
+        vec![entry(
+            ChangeKind::Amended,
+            "1.000080",
+            Some(content("Đăng ký khai sinh", 10.0)),
+        )],
+    );
     let report = apply(&s, &dec).await.expect("amend");
-    assert_eq!(report.entries[0].changed_components, vec!["Thời hạn giải quyết".to_string()]);
+    assert_eq!(
+        report.entries[0].changed_components,
+        vec!["Thời hạn giải quyết".to_string()]
+    );
     let vs = s.versions(&code("1.000080")).await.expect("versions");
     assert_eq!(vs.len(), 2);
-    assert_eq!((vs[0].status, vs[0].valid_to), (VersionStatus::Superseded, Some(d("2025-05-31"))));
-    assert_eq!((vs[1].status, vs[1].valid_from, vs[1].valid_to), (VersionStatus::Published, Some(d("2025-06-01")), None));
-    assert_eq!(s.current_version(&code("1.000080")).await.expect("cur").seq, 2);
+    assert_eq!(
+        (vs[0].status, vs[0].valid_to),
+        (VersionStatus::Superseded, Some(d("2025-05-31")))
+    );
+    assert_eq!(
+        (vs[1].status, vs[1].valid_from, vs[1].valid_to),
+        (VersionStatus::Published, Some(d("2025-06-01")), None)
+    );
+    assert_eq!(
+        s.current_version(&code("1.000080")).await.expect("cur").seq,
+        2
+    );
 }
 
 async fn drafts_are_single_and_edits_are_optimistic<S: Store>(s: S) {
     publish_birth(&s).await;
-    let req = NewDraft { code: code("1.000080"), kind: Default::default(), owner_org: "BTP".into(), content: content("Đăng ký khai sinh", 12.0), created_by: "a".into() };
+    let req = NewDraft {
+        code: code("1.000080"),
+        kind: Default::default(),
+        owner_org: "BTP".into(),
+        content: content("Đăng ký khai sinh", 12.0),
+        created_by: "a".into(),
+    };
     let draft = s.create_draft(req.clone()).await.expect("draft");
-    assert_eq!((draft.seq, draft.status, draft.rev), (2, VersionStatus::Draft, 1));
+    assert_eq!(
+        (draft.seq, draft.status, draft.rev),
+        (2, VersionStatus::Draft, 1)
+    );
     assert!(matches!(s.create_draft(req).await, Err(StoreError::Rule(m)) if m.contains("dự thảo")));
-    let edited = s.update_draft(&code("1.000080"), 2, 1, content("Đăng ký khai sinh", 11.0)).await.expect("edit");
+    let edited = s
+        .update_draft(&code("1.000080"), 2, 1, content("Đăng ký khai sinh", 11.0))
+        .await
+        .expect("edit");
     assert_eq!(edited.rev, 2);
-    match s.update_draft(&code("1.000080"), 2, 1, content("Đăng ký khai sinh", 9.0)).await {
-        Err(StoreError::Conflict { current: Some(cur), .. }) => assert_eq!(cur["rev"], 2),
+    match s
+        .update_draft(&code("1.000080"), 2, 1, content("Đăng ký khai sinh", 9.0))
+        .await
+    {
+        Err(StoreError::Conflict {
+            current: Some(cur), ..
+        }) => assert_eq!(cur["rev"], 2),
         other => panic!("expected conflict, got {other:?}"),
     }
-    let review = s.set_draft_status(&code("1.000080"), 2, 2, VersionStatus::InReview).await.expect("review");
-    assert!(matches!(s.update_draft(&code("1.000080"), 2, review.rev, content("x", 1.0)).await, Err(StoreError::Rule(_))));
-    assert!(matches!(s.set_draft_status(&code("1.000080"), 2, review.rev, VersionStatus::Published).await, Err(StoreError::Rule(_))));
+    let review = s
+        .set_draft_status(&code("1.000080"), 2, 2, VersionStatus::InReview)
+        .await
+        .expect("review");
+    assert!(matches!(
+        s.update_draft(&code("1.000080"), 2, review.rev, content("x", 1.0))
+            .await,
+        Err(StoreError::Rule(_))
+    ));
+    assert!(matches!(
+        s.set_draft_status(&code("1.000080"), 2, review.rev, VersionStatus::Published)
+            .await,
+        Err(StoreError::Rule(_))
+    ));
     // A decision without content publishes the draft under review.
-    let dec = decision("3/QĐ-BTP", "2025-05-02", "2025-06-01", vec![entry(ChangeKind::Amended, "1.000080", None)]);
+    let dec = decision(
+        "3/QĐ-BTP",
+        "2025-05-02",
+        "2025-06-01",
+        vec![entry(ChangeKind::Amended, "1.000080", None)],
+    );
     apply(&s, &dec).await.expect("publish draft");
     let cur = s.current_version(&code("1.000080")).await.expect("cur");
     assert_eq!((cur.seq, cur.status), (2, VersionStatus::Published));
-    assert_eq!(cur.content.channels[0].time.as_ref().map(|t| t.value), Some(11.0));
-    assert_eq!(s.list_procedures(&ProcedureFilter { status: Some(ProcedureStatusFilter::HasDraft), limit: 10, ..Default::default() }).await.expect("list").total, 0);
+    assert_eq!(
+        cur.content.channels[0].time.as_ref().map(|t| t.value),
+        Some(11.0)
+    );
+    assert_eq!(
+        s.list_procedures(&ProcedureFilter {
+            status: Some(ProcedureStatusFilter::HasDraft),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("list")
+        .total,
+        0
+    );
 }
 
 async fn abolished_procedures_are_kept_and_cannot_be_reused<S: Store>(s: S) {
     publish_birth(&s).await;
-    apply(&s, &decision("4/QĐ-BTP", "2025-08-01", "2025-09-01", vec![entry(ChangeKind::Abolished, "1.000080", None)])).await.expect("abolish");
-    let v = s.current_version(&code("1.000080")).await.expect("still readable");
-    assert_eq!((v.status, v.valid_to), (VersionStatus::Abolished, Some(d("2025-08-31"))));
-    assert!(s.get_procedure(&code("1.000080")).await.expect("p").abolished);
-    let req = NewDraft { code: code("1.000080"), kind: Default::default(), owner_org: "BTP".into(), content: content("x", 1.0), created_by: "a".into() };
-    assert!(matches!(s.create_draft(req).await, Err(StoreError::Rule(_))));
-    let again = decision("5/QĐ-BTP", "2025-10-01", "2025-11-01", vec![entry(ChangeKind::New, "1.000080", Some(content("x", 1.0)))]);
+    apply(
+        &s,
+        &decision(
+            "4/QĐ-BTP",
+            "2025-08-01",
+            "2025-09-01",
+            vec![entry(ChangeKind::Abolished, "1.000080", None)],
+        ),
+    )
+    .await
+    .expect("abolish");
+    let v = s
+        .current_version(&code("1.000080"))
+        .await
+        .expect("still readable");
+    assert_eq!(
+        (v.status, v.valid_to),
+        (VersionStatus::Abolished, Some(d("2025-08-31")))
+    );
+    assert!(
+        s.get_procedure(&code("1.000080"))
+            .await
+            .expect("p")
+            .abolished
+    );
+    let req = NewDraft {
+        code: code("1.000080"),
+        kind: Default::default(),
+        owner_org: "BTP".into(),
+        content: content("x", 1.0),
+        created_by: "a".into(),
+    };
+    assert!(matches!(
+        s.create_draft(req).await,
+        Err(StoreError::Rule(_))
+    ));
+    let again = decision(
+        "5/QĐ-BTP",
+        "2025-10-01",
+        "2025-11-01",
+        vec![entry(ChangeKind::New, "1.000080", Some(content("x", 1.0)))],
+    );
     assert!(matches!(apply(&s, &again).await, Err(StoreError::Rule(m)) if m.contains("bãi bỏ")));
     let counts = s.catalogue_counts().await.expect("counts");
-    assert_eq!((counts.procedures, counts.abolished, counts.in_force), (1, 1, 0));
+    assert_eq!(
+        (counts.procedures, counts.abolished, counts.in_force),
+        (1, 1, 0)
+    );
 }
 
 async fn a_failing_entry_rolls_back_the_whole_decision<S: Store>(s: S) {
@@ -103,49 +237,126 @@ async fn a_failing_entry_rolls_back_the_whole_decision<S: Store>(s: S) {
         "2025-05-02",
         "2025-06-01",
         vec![
-            entry(ChangeKind::Amended, "1.000080", Some(content("Đăng ký khai sinh", 5.0))),
-            entry(ChangeKind::New, "1.000081", Some(content("Đăng ký kết hôn", 5.0))),
-            entry(ChangeKind::Amended, "9.999999", Some(content("Không tồn tại", 5.0))),
+            entry(
+                ChangeKind::Amended,
+                "1.000080",
+                Some(content("Đăng ký khai sinh", 5.0)),
+            ),
+            entry(
+                ChangeKind::New,
+                "1.000081",
+                Some(content("Đăng ký kết hôn", 5.0)),
+            ),
+            entry(
+                ChangeKind::Amended,
+                "9.999999",
+                Some(content("Không tồn tại", 5.0)),
+            ),
         ],
     );
     match apply(&s, &dec).await {
         Err(StoreError::Rule(m)) => assert!(m.contains("dòng 3") && m.contains("9.999999"), "{m}"),
         other => panic!("expected rule error, got {other:?}"),
     }
-    assert_eq!(s.versions(&code("1.000080")).await.expect("v").len(), 1, "first entry rolled back");
-    assert!(matches!(s.get_procedure(&code("1.000081")).await, Err(StoreError::NotFound(_))), "second entry rolled back");
-    assert_eq!(s.get_decision("6/QĐ-BTP").await.expect("d").status, thutuc_domain::decision::DecisionStatus::Draft);
+    assert_eq!(
+        s.versions(&code("1.000080")).await.expect("v").len(),
+        1,
+        "first entry rolled back"
+    );
+    assert!(
+        matches!(
+            s.get_procedure(&code("1.000081")).await,
+            Err(StoreError::NotFound(_))
+        ),
+        "second entry rolled back"
+    );
+    assert_eq!(
+        s.get_decision("6/QĐ-BTP").await.expect("d").status,
+        thutuc_domain::decision::DecisionStatus::Draft
+    );
 }
 
 async fn overlapping_validity_is_refused<S: Store>(s: S) {
     publish_birth(&s).await;
-    let dec = decision("7/QĐ-BTP", "2025-01-02", "2025-01-15", vec![entry(ChangeKind::Amended, "1.000080", Some(content("Đăng ký khai sinh", 5.0)))]);
+    let dec = decision(
+        "7/QĐ-BTP",
+        "2025-01-02",
+        "2025-01-15",
+        vec![entry(
+            ChangeKind::Amended,
+            "1.000080",
+            Some(content("Đăng ký khai sinh", 5.0)),
+        )],
+    );
     assert!(matches!(apply(&s, &dec).await, Err(StoreError::Rule(m)) if m.contains("chồng lấn")));
     assert_eq!(s.versions(&code("1.000080")).await.expect("v").len(), 1);
 }
 
 async fn decisions_validate_issuer_number_and_revision<S: Store>(s: S) {
     seed_orgs(&s).await;
-    let mut dec = decision("8/QĐ-XX", "2025-01-02", "2025-02-01", vec![entry(ChangeKind::New, "1.000090", Some(content("A", 1.0)))]);
+    let mut dec = decision(
+        "8/QĐ-XX",
+        "2025-01-02",
+        "2025-02-01",
+        vec![entry(ChangeKind::New, "1.000090", Some(content("A", 1.0)))],
+    );
     dec.issuer_org = "NOPE".into();
-    assert!(matches!(s.create_decision(&dec, "t").await, Err(StoreError::Invalid { field, .. }) if field == "issuer_org"));
+    assert!(
+        matches!(s.create_decision(&dec, "t").await, Err(StoreError::Invalid { field, .. }) if field == "issuer_org")
+    );
     dec.issuer_org = "BTP".into();
     let rec = s.create_decision(&dec, "t").await.expect("create");
-    assert!(matches!(s.create_decision(&dec, "t").await, Err(StoreError::Conflict { .. })));
+    assert!(matches!(
+        s.create_decision(&dec, "t").await,
+        Err(StoreError::Conflict { .. })
+    ));
     let mut edited = dec.clone();
     edited.title = "Sửa trích yếu".into();
-    let rec2 = s.update_decision("8/QĐ-XX", rec.rev, &edited).await.expect("update");
-    assert!(matches!(s.update_decision("8/QĐ-XX", rec.rev, &edited).await, Err(StoreError::Conflict { .. })));
-    let stale = ApplyRequest { number: "8/QĐ-XX".into(), expected_rev: rec.rev, applied_on: d("2025-01-03"), timeliness: None, dry_run: false };
-    assert!(matches!(s.apply_decision(&stale).await, Err(StoreError::Conflict { .. })));
-    let dry = ApplyRequest { expected_rev: rec2.rev, dry_run: true, ..stale };
+    let rec2 = s
+        .update_decision("8/QĐ-XX", rec.rev, &edited)
+        .await
+        .expect("update");
+    assert!(matches!(
+        s.update_decision("8/QĐ-XX", rec.rev, &edited).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let stale = ApplyRequest {
+        number: "8/QĐ-XX".into(),
+        expected_rev: rec.rev,
+        applied_on: d("2025-01-03"),
+        timeliness: None,
+        dry_run: false,
+    };
+    assert!(matches!(
+        s.apply_decision(&stale).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let dry = ApplyRequest {
+        expected_rev: rec2.rev,
+        dry_run: true,
+        ..stale
+    };
     assert_eq!(s.apply_decision(&dry).await.expect("dry").entries.len(), 1);
-    assert!(matches!(s.get_procedure(&code("1.000090")).await, Err(StoreError::NotFound(_))), "dry run writes nothing");
+    assert!(
+        matches!(
+            s.get_procedure(&code("1.000090")).await,
+            Err(StoreError::NotFound(_))
+        ),
+        "dry run writes nothing"
+    );
     let mut dup = dec.clone();
     dup.number = "9/QĐ-XX".into();
     dup.entries.push(dup.entries[0].clone());
-    assert!(matches!(s.create_decision(&dup, "t").await, Err(StoreError::Rule(m)) if m.contains("nhiều lần")));
-    let page = s.list_decisions(&DecisionFilter { limit: 10, ..Default::default() }).await.expect("list");
+    assert!(
+        matches!(s.create_decision(&dup, "t").await, Err(StoreError::Rule(m)) if m.contains("nhiều lần"))
+    );
+    let page = s
+        .list_decisions(&DecisionFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("list");
     assert_eq!((page.total, page.items[0].entries), (1, 1));
 }
 
@@ -160,28 +371,60 @@ async fn imports_are_idempotent_and_never_downgrade_detail<S: Store>(s: S) {
         list_only: false,
         valid_from: d("2025-01-01"),
     };
-    let first = s.import_batch(std::slice::from_ref(&item)).await.expect("import");
+    let first = s
+        .import_batch(std::slice::from_ref(&item))
+        .await
+        .expect("import");
     assert_eq!(first[0].action, ImportAction::Created);
-    let again = s.import_batch(std::slice::from_ref(&item)).await.expect("again");
+    let again = s
+        .import_batch(std::slice::from_ref(&item))
+        .await
+        .expect("again");
     assert_eq!(again[0].action, ImportAction::Unchanged);
-    let bare = ImportItem { list_only: true, content: thutuc_domain::ProcedureContent { name: "Đăng ký khai sinh".into(), ..Default::default() }, ..item.clone() };
-    assert_eq!(s.import_batch(&[bare]).await.expect("bare")[0].action, ImportAction::Unchanged);
-    let changed = ImportItem { content: content("Đăng ký khai sinh", 10.0), ..item.clone() };
+    let bare = ImportItem {
+        list_only: true,
+        content: thutuc_domain::ProcedureContent {
+            name: "Đăng ký khai sinh".into(),
+            ..Default::default()
+        },
+        ..item.clone()
+    };
+    assert_eq!(
+        s.import_batch(&[bare]).await.expect("bare")[0].action,
+        ImportAction::Unchanged
+    );
+    let changed = ImportItem {
+        content: content("Đăng ký khai sinh", 10.0),
+        ..item.clone()
+    };
     let upd = s.import_batch(&[changed]).await.expect("changed");
     assert_eq!((upd[0].action, upd[0].seq), (ImportAction::Updated, 2));
-    let bad = ImportItem { code: code("1.000099"), owner_org: "NOPE".into(), ..item };
+    let bad = ImportItem {
+        code: code("1.000099"),
+        owner_org: "NOPE".into(),
+        ..item
+    };
     assert!(s.import_batch(&[bad]).await.is_err());
-    assert!(matches!(s.get_procedure(&code("1.000099")).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        s.get_procedure(&code("1.000099")).await,
+        Err(StoreError::NotFound(_))
+    ));
 }
 
 async fn procedure_lists_filter_accent_insensitively_and_paginate<S: Store>(s: S) {
     seed_orgs(&s).await;
     let mut items = Vec::new();
     for i in 0..25 {
-        let name = if i % 5 == 0 { format!("Đăng ký kết hôn {i}") } else { format!("Cấp bản sao trích lục {i}") };
+        let name = if i % 5 == 0 {
+            format!("Đăng ký kết hôn {i}")
+        } else {
+            format!("Cấp bản sao trích lục {i}")
+        };
         let mut c = content(&name, 5.0);
         if i % 2 == 0 {
-            c.levels = [thutuc_domain::procedure::Level::Province].into_iter().collect();
+            c.levels = [thutuc_domain::procedure::Level::Province]
+                .into_iter()
+                .collect();
         }
         items.push(ImportItem {
             code: code(&format!("2.{:06}", i)),
@@ -194,20 +437,61 @@ async fn procedure_lists_filter_accent_insensitively_and_paginate<S: Store>(s: S
         });
     }
     s.import_batch(&items).await.expect("import");
-    let f = |q: Option<&str>| ProcedureFilter { q: q.map(Into::into), limit: 10, ..Default::default() };
-    let page = s.list_procedures(&f(Some("dang ky ket hon"))).await.expect("q");
+    let f = |q: Option<&str>| ProcedureFilter {
+        q: q.map(Into::into),
+        limit: 10,
+        ..Default::default()
+    };
+    let page = s
+        .list_procedures(&f(Some("dang ky ket hon")))
+        .await
+        .expect("q");
     assert_eq!(page.total, 5);
-    assert!(page.items.iter().all(|p| p.name.starts_with("Đăng ký kết hôn")));
+    assert!(
+        page.items
+            .iter()
+            .all(|p| p.name.starts_with("Đăng ký kết hôn"))
+    );
     let all = s.list_procedures(&f(None)).await.expect("all");
     assert_eq!((all.total, all.items.len()), (25, 10));
-    let p3 = s.list_procedures(&ProcedureFilter { offset: 20, ..f(None) }).await.expect("page 3");
+    let p3 = s
+        .list_procedures(&ProcedureFilter {
+            offset: 20,
+            ..f(None)
+        })
+        .await
+        .expect("page 3");
     assert_eq!(p3.items.len(), 5);
-    let prov = s.list_procedures(&ProcedureFilter { level: Some("province".into()), ..f(None) }).await.expect("level");
+    let prov = s
+        .list_procedures(&ProcedureFilter {
+            level: Some("province".into()),
+            ..f(None)
+        })
+        .await
+        .expect("level");
     assert_eq!(prov.total, 13);
-    let byt = s.list_procedures(&ProcedureFilter { owner_orgs: Some(vec!["BYT".into()]), ..f(None) }).await.expect("owner");
+    let byt = s
+        .list_procedures(&ProcedureFilter {
+            owner_orgs: Some(vec!["BYT".into()]),
+            ..f(None)
+        })
+        .await
+        .expect("owner");
     assert_eq!(byt.total, 5);
-    assert_eq!(s.list_procedures(&ProcedureFilter { owner_orgs: Some(vec![]), ..f(None) }).await.expect("none").total, 0);
-    let odd = s.list_procedures(&f(Some("%_'\"; DROP TABLE procedures"))).await.expect("odd query");
+    assert_eq!(
+        s.list_procedures(&ProcedureFilter {
+            owner_orgs: Some(vec![]),
+            ..f(None)
+        })
+        .await
+        .expect("none")
+        .total,
+        0
+    );
+    let odd = s
+        .list_procedures(&f(Some("%_'\"; DROP TABLE procedures")))
+        .await
+        .expect("odd query");
     assert_eq!(odd.total, 0);
 }
 
@@ -217,38 +501,113 @@ async fn localisations_are_flagged_when_the_central_version_moves<S: Store>(s: S
         code: code("1.000080"),
         org_id: "P01".into(),
         local_code: Some("1.000080.000.00.00.H26".into()),
-        overrides: LocalOverrides { notes: "Phí theo Nghị quyết HĐND".into(), ..Default::default() },
+        overrides: LocalOverrides {
+            notes: "Phí theo Nghị quyết HĐND".into(),
+            ..Default::default()
+        },
         central_seq: 1,
         drifted: false,
         rev: 0,
     };
     let saved = s.upsert_localisation(&loc).await.expect("create");
     assert_eq!((saved.rev, saved.drifted), (1, false));
-    assert!(matches!(s.upsert_localisation(&loc).await, Err(StoreError::Conflict { .. })), "rev 0 is stale now");
-    apply(&s, &decision("2/QĐ-BTP", "2025-05-02", "2025-06-01", vec![entry(ChangeKind::Amended, "1.000080", Some(content("Đăng ký khai sinh", 10.0)))])).await.expect("amend");
+    assert!(
+        matches!(
+            s.upsert_localisation(&loc).await,
+            Err(StoreError::Conflict { .. })
+        ),
+        "rev 0 is stale now"
+    );
+    apply(
+        &s,
+        &decision(
+            "2/QĐ-BTP",
+            "2025-05-02",
+            "2025-06-01",
+            vec![entry(
+                ChangeKind::Amended,
+                "1.000080",
+                Some(content("Đăng ký khai sinh", 10.0)),
+            )],
+        ),
+    )
+    .await
+    .expect("amend");
     assert!(s.localisations(&code("1.000080")).await.expect("locs")[0].drifted);
 }
 
 async fn users_and_tokens<S: Store>(s: S) {
     seed_orgs(&s).await;
-    let u = NewUser { email: "Officer@BTP.gov.vn".into(), name: "Cán bộ".into(), org_id: "BTP".into(), role: "officer".into(), password_hash: "h".into() };
+    let u = NewUser {
+        email: "Officer@BTP.gov.vn".into(),
+        name: "Cán bộ".into(),
+        org_id: "BTP".into(),
+        role: "officer".into(),
+        password_hash: "h".into(),
+    };
     let created = s.create_user(&u).await.expect("user");
     assert_eq!(created.email, "officer@btp.gov.vn");
-    assert!(matches!(s.create_user(&u).await, Err(StoreError::Conflict { .. })));
+    assert!(matches!(
+        s.create_user(&u).await,
+        Err(StoreError::Conflict { .. })
+    ));
     s.add_token(created.id, "abc", "cli").await.expect("token");
-    assert_eq!(s.user_by_token("abc").await.expect("by token").id, created.id);
-    assert!(matches!(s.user_by_token("zzz").await, Err(StoreError::NotFound(_))));
-    let bad = NewUser { email: "x@y.vn".into(), org_id: "NOPE".into(), ..u };
-    assert!(matches!(s.create_user(&bad).await, Err(StoreError::Invalid { .. })));
+    assert_eq!(
+        s.user_by_token("abc").await.expect("by token").id,
+        created.id
+    );
+    assert!(matches!(
+        s.user_by_token("zzz").await,
+        Err(StoreError::NotFound(_))
+    ));
+    let bad = NewUser {
+        email: "x@y.vn".into(),
+        org_id: "NOPE".into(),
+        ..u
+    };
+    assert!(matches!(
+        s.create_user(&bad).await,
+        Err(StoreError::Invalid { .. })
+    ));
 }
 
 async fn change_entries_feed_statistics<S: Store>(s: S) {
     publish_birth(&s).await;
-    apply(&s, &decision("2/QĐ-BTP", "2025-05-02", "2025-06-01", vec![entry(ChangeKind::Amended, "1.000080", Some(content("Đăng ký khai sinh", 10.0)))])).await.expect("amend");
-    let rows = s.change_entries(d("2025-05-01"), d("2025-05-31")).await.expect("rows");
+    apply(
+        &s,
+        &decision(
+            "2/QĐ-BTP",
+            "2025-05-02",
+            "2025-06-01",
+            vec![entry(
+                ChangeKind::Amended,
+                "1.000080",
+                Some(content("Đăng ký khai sinh", 10.0)),
+            )],
+        ),
+    )
+    .await
+    .expect("amend");
+    let rows = s
+        .change_entries(d("2025-05-01"), d("2025-05-31"))
+        .await
+        .expect("rows");
     assert_eq!(rows.len(), 1);
-    assert_eq!((rows[0].kind, rows[0].decision_no.as_str(), rows[0].local_republication), (ChangeKind::Amended, "2/QĐ-BTP", false));
-    assert_eq!(s.change_entries(d("2025-01-01"), d("2025-12-31")).await.expect("year").len(), 2);
+    assert_eq!(
+        (
+            rows[0].kind,
+            rows[0].decision_no.as_str(),
+            rows[0].local_republication
+        ),
+        (ChangeKind::Amended, "2/QĐ-BTP", false)
+    );
+    assert_eq!(
+        s.change_entries(d("2025-01-01"), d("2025-12-31"))
+            .await
+            .expect("year")
+            .len(),
+        2
+    );
 }
 
 async fn legal_documents_upsert_and_search<S: Store>(s: S) {
@@ -260,9 +619,17 @@ async fn legal_documents_upsert_and_search<S: Store>(s: S) {
         signed_on: Some(d("2015-11-15")),
         effective_on: Some(d("2016-01-01")),
     };
-    s.upsert_legal_docs(&[doc.clone(), doc.clone()]).await.expect("upsert");
+    s.upsert_legal_docs(&[doc.clone(), doc.clone()])
+        .await
+        .expect("upsert");
     assert_eq!(s.get_legal_doc("123/2015/NĐ-CP").await.expect("get"), doc);
-    assert_eq!(s.list_legal_docs(Some("luat ho tich"), 10, 0).await.expect("q").total, 1);
+    assert_eq!(
+        s.list_legal_docs(Some("luat ho tich"), 10, 0)
+            .await
+            .expect("q")
+            .total,
+        1
+    );
 }
 
 contract_tests!(
@@ -288,8 +655,14 @@ fn both_backends_have_the_same_tables_and_columns() {
         let mut out = Vec::new();
         for stmt in sql.split(';') {
             let s = stmt.trim();
-            let Some(rest) = s.split("CREATE TABLE ").nth(1) else { continue };
-            let name = rest.split_whitespace().next().unwrap_or_default().to_string();
+            let Some(rest) = s.split("CREATE TABLE ").nth(1) else {
+                continue;
+            };
+            let name = rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string();
             let body = &rest[rest.find('(').unwrap_or(0) + 1..];
             let cols = body
                 .lines()
@@ -306,7 +679,11 @@ fn both_backends_have_the_same_tables_and_columns() {
         let path = entry.expect("entry").path();
         let name = path.file_name().expect("name").to_owned();
         let lite = std::fs::read_to_string(&path).expect("sqlite migration");
-        let pg = std::fs::read_to_string(format!("{root}/store-postgres/migrations/{}", name.to_string_lossy())).expect("matching postgres migration");
+        let pg = std::fs::read_to_string(format!(
+            "{root}/store-postgres/migrations/{}",
+            name.to_string_lossy()
+        ))
+        .expect("matching postgres migration");
         assert_eq!(shape(&lite), shape(&pg), "{}", name.to_string_lossy());
     }
 }

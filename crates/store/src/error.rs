@@ -38,10 +38,16 @@ pub enum StoreError {
 impl StoreError {
     /// Shorthand for a `Conflict` without a current state.
     pub fn conflict(message: impl Into<String>) -> Self {
-        Self::Conflict { message: message.into(), current: None }
+        Self::Conflict {
+            message: message.into(),
+            current: None,
+        }
     }
     /// Shorthand for `Invalid`.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::Invalid { field: field.into(), message: message.into() }
+        Self::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }

@@ -13,12 +13,12 @@ pub mod plan;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
+use thutuc_domain::TthcCode;
 use thutuc_domain::decision::PublicationDecision;
 use thutuc_domain::legal::LegalDocument;
 use thutuc_domain::org::{Organisation, Sector, UnitSuccession};
 use thutuc_domain::procedure::ProcedureContent;
 use thutuc_domain::version::{Procedure, ProcedureVersion, VersionStatus};
-use thutuc_domain::TthcCode;
 
 pub use error::StoreError;
 pub use model::*;
@@ -52,9 +52,21 @@ pub trait ProcedureStore: Send + Sync {
     /// `StoreError::Rule` when a draft is already open.
     async fn create_draft(&self, req: NewDraft) -> StoreResult<ProcedureVersion>;
     /// Replaces a draft's content if `expected_rev` is still current; otherwise `Conflict`.
-    async fn update_draft(&self, code: &TthcCode, seq: i64, expected_rev: i64, content: ProcedureContent) -> StoreResult<ProcedureVersion>;
+    async fn update_draft(
+        &self,
+        code: &TthcCode,
+        seq: i64,
+        expected_rev: i64,
+        content: ProcedureContent,
+    ) -> StoreResult<ProcedureVersion>;
     /// Moves a draft between `Draft` and `InReview` (publication happens only through a decision).
-    async fn set_draft_status(&self, code: &TthcCode, seq: i64, expected_rev: i64, status: VersionStatus) -> StoreResult<ProcedureVersion>;
+    async fn set_draft_status(
+        &self,
+        code: &TthcCode,
+        seq: i64,
+        expected_rev: i64,
+        status: VersionStatus,
+    ) -> StoreResult<ProcedureVersion>;
     /// The procedure's identity.
     async fn get_procedure(&self, code: &TthcCode) -> StoreResult<Procedure>;
     /// The latest public version (published, or the last one if abolished).
@@ -64,7 +76,10 @@ pub trait ProcedureStore: Send + Sync {
     /// Version summaries, oldest first.
     async fn versions(&self, code: &TthcCode) -> StoreResult<Vec<VersionSummary>>;
     /// A filtered, paginated list of procedures with their current version's summary.
-    async fn list_procedures(&self, filter: &ProcedureFilter) -> StoreResult<Page<ProcedureSummary>>;
+    async fn list_procedures(
+        &self,
+        filter: &ProcedureFilter,
+    ) -> StoreResult<Page<ProcedureSummary>>;
     /// Writes a batch of imported procedures in one transaction (all or nothing) and reports
     /// what happened to each: created, updated (new version), unchanged.
     async fn import_batch(&self, items: &[ImportItem]) -> StoreResult<Vec<ImportOutcome>>;
@@ -76,16 +91,28 @@ pub trait ProcedureStore: Send + Sync {
     async fn catalogue_counts(&self) -> StoreResult<CatalogueCounts>;
     /// Procedures whose row changed at or after `since` (publication, abolition, import), for
     /// caches and search indexes that catch up from the database.
-    async fn changed_since(&self, since: chrono::DateTime<chrono::Utc>) -> StoreResult<Vec<ChangedProcedure>>;
+    async fn changed_since(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<Vec<ChangedProcedure>>;
 }
 
 /// Publication decisions and their application to the catalogue.
 #[async_trait]
 pub trait DecisionStore: Send + Sync {
     /// Stores a decision as a draft (not yet applied).
-    async fn create_decision(&self, d: &PublicationDecision, created_by: &str) -> StoreResult<DecisionRecord>;
+    async fn create_decision(
+        &self,
+        d: &PublicationDecision,
+        created_by: &str,
+    ) -> StoreResult<DecisionRecord>;
     /// Replaces a draft decision if `expected_rev` is current.
-    async fn update_decision(&self, number: &str, expected_rev: i64, d: &PublicationDecision) -> StoreResult<DecisionRecord>;
+    async fn update_decision(
+        &self,
+        number: &str,
+        expected_rev: i64,
+        d: &PublicationDecision,
+    ) -> StoreResult<DecisionRecord>;
     /// One decision.
     async fn get_decision(&self, number: &str) -> StoreResult<DecisionRecord>;
     /// Decisions, newest first.
@@ -95,7 +122,11 @@ pub trait DecisionStore: Send + Sync {
     /// transaction is rolled back after planning, which gives a preview.
     async fn apply_decision(&self, req: &ApplyRequest) -> StoreResult<ApplyReport>;
     /// Every applied decision entry with its decision's dates and issuer, for statistics.
-    async fn change_entries(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<ChangeEntryRow>>;
+    async fn change_entries(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<ChangeEntryRow>>;
 }
 
 /// Legal documents.
@@ -106,7 +137,12 @@ pub trait LegalDocStore: Send + Sync {
     /// One document.
     async fn get_legal_doc(&self, number: &str) -> StoreResult<LegalDocument>;
     /// All documents, optionally filtered by a text query on number/title.
-    async fn list_legal_docs(&self, q: Option<&str>, limit: i64, offset: i64) -> StoreResult<Page<LegalDocument>>;
+    async fn list_legal_docs(
+        &self,
+        q: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<Page<LegalDocument>>;
 }
 
 /// Users and API tokens (full roles arrive with the portal issue).
@@ -123,7 +159,9 @@ pub trait UserStore: Send + Sync {
 }
 
 /// Everything the application needs from storage.
-pub trait Store: OrgStore + ProcedureStore + DecisionStore + LegalDocStore + UserStore + Clone + 'static {
+pub trait Store:
+    OrgStore + ProcedureStore + DecisionStore + LegalDocStore + UserStore + Clone + 'static
+{
     /// Backend name for logs and `/healthz` ("sqlite", "postgres").
     fn backend(&self) -> &'static str;
 }

@@ -3,10 +3,10 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use thutuc_domain::TthcCode;
 use thutuc_domain::decision::{IssuerKind, PublicationDecision, Timeliness};
 use thutuc_domain::procedure::{Channel, ProcedureContent, ProcedureKind};
 use thutuc_domain::version::{ChangeKind, VersionStatus};
-use thutuc_domain::TthcCode;
 
 /// A page of results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -66,11 +66,19 @@ pub struct EntryPlan {
 
 /// Plans one entry of decision `number` taking effect on `effective`. Errors are messages for
 /// the user naming the line (1-based), the code and the reason.
-pub fn plan_entry(number: &str, line: usize, entry: &DecisionEntry, effective: NaiveDate, st: &ProcState) -> Result<EntryPlan, String> {
+pub fn plan_entry(
+    number: &str,
+    line: usize,
+    entry: &DecisionEntry,
+    effective: NaiveDate,
+    st: &ProcState,
+) -> Result<EntryPlan, String> {
     let code = entry.code.as_str();
     let at = |msg: String| format!("quyết định {number}, dòng {line}, thủ tục {code}: {msg}");
     if st.abolished {
-        return Err(at("thủ tục đã bị bãi bỏ, mã không được dùng lại / procedure already abolished".into()));
+        return Err(at(
+            "thủ tục đã bị bãi bỏ, mã không được dùng lại / procedure already abolished".into(),
+        ));
     }
     let new_content = |st: &ProcState| -> Result<(ProcedureContent, Option<i64>), String> {
         if let Some(c) = &entry.content {
@@ -86,14 +94,23 @@ pub fn plan_entry(number: &str, line: usize, entry: &DecisionEntry, effective: N
     match entry.kind {
         ChangeKind::Abolished | ChangeKind::Annulled => {
             let Some((seq, from, _)) = &st.current else {
-                return Err(at("không có phiên bản đang có hiệu lực để bãi bỏ / nothing in force to abolish".into()));
+                return Err(at(
+                    "không có phiên bản đang có hiệu lực để bãi bỏ / nothing in force to abolish"
+                        .into(),
+                ));
             };
             if effective <= *from {
-                return Err(at(format!("ngày bãi bỏ {effective} không sau ngày có hiệu lực {from} / abolition must follow the version's start")));
+                return Err(at(format!(
+                    "ngày bãi bỏ {effective} không sau ngày có hiệu lực {from} / abolition must follow the version's start"
+                )));
             }
             Ok(EntryPlan {
                 create_procedure: false,
-                close: Some(Close { seq: *seq, valid_to: version::day_before(effective), status: VersionStatus::Abolished }),
+                close: Some(Close {
+                    seq: *seq,
+                    valid_to: version::day_before(effective),
+                    status: VersionStatus::Abolished,
+                }),
                 publish: None,
                 abolish: true,
             })
@@ -124,13 +141,23 @@ pub fn plan_entry(number: &str, line: usize, entry: &DecisionEntry, effective: N
                     return Ok(EntryPlan {
                         create_procedure: true,
                         close: None,
-                        publish: Some(Publish { seq: 1, from_draft: false, content, valid_from: effective, changed_components: vec![] }),
+                        publish: Some(Publish {
+                            seq: 1,
+                            from_draft: false,
+                            content,
+                            valid_from: effective,
+                            changed_components: vec![],
+                        }),
                         abolish: false,
                     });
                 }
-                return Err(at("không có phiên bản đang có hiệu lực để sửa đổi / nothing in force to amend".into()));
+                return Err(at(
+                    "không có phiên bản đang có hiệu lực để sửa đổi / nothing in force to amend"
+                        .into(),
+                ));
             };
-            version::check_follows(code, *cur_seq, *cur_from, effective).map_err(|e| at(e.to_string()))?;
+            version::check_follows(code, *cur_seq, *cur_from, effective)
+                .map_err(|e| at(e.to_string()))?;
             let (content, draft_seq) = new_content(st)?;
             let changed = if entry.changed_components.is_empty() {
                 diff::changed_components(&diff::diff(cur_content, &content))
@@ -139,7 +166,11 @@ pub fn plan_entry(number: &str, line: usize, entry: &DecisionEntry, effective: N
             };
             Ok(EntryPlan {
                 create_procedure: false,
-                close: Some(Close { seq: *cur_seq, valid_to: version::day_before(effective), status: VersionStatus::Superseded }),
+                close: Some(Close {
+                    seq: *cur_seq,
+                    valid_to: version::day_before(effective),
+                    status: VersionStatus::Superseded,
+                }),
                 publish: Some(Publish {
                     seq: draft_seq.unwrap_or(st.max_seq + 1),
                     from_draft: draft_seq.is_some(),
@@ -175,14 +206,36 @@ mod tests {
         }
     }
     fn named(n: &str) -> ProcedureContent {
-        ProcedureContent { name: n.into(), ..Default::default() }
+        ProcedureContent {
+            name: n.into(),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn amending_closes_the_current_version_the_day_before() {
-        let st = ProcState { exists: true, current: Some((1, d("2025-01-01"), named("A"))), max_seq: 1, ..Default::default() };
-        let p = plan_entry("1/QĐ", 1, &entry(ChangeKind::Amended, Some(named("B"))), d("2025-07-01"), &st).expect("plan");
-        assert_eq!(p.close, Some(Close { seq: 1, valid_to: d("2025-06-30"), status: VersionStatus::Superseded }));
+        let st = ProcState {
+            exists: true,
+            current: Some((1, d("2025-01-01"), named("A"))),
+            max_seq: 1,
+            ..Default::default()
+        };
+        let p = plan_entry(
+            "1/QĐ",
+            1,
+            &entry(ChangeKind::Amended, Some(named("B"))),
+            d("2025-07-01"),
+            &st,
+        )
+        .expect("plan");
+        assert_eq!(
+            p.close,
+            Some(Close {
+                seq: 1,
+                valid_to: d("2025-06-30"),
+                status: VersionStatus::Superseded
+            })
+        );
         let publish = p.publish.expect("publish");
         assert_eq!(publish.seq, 2);
         assert_eq!(publish.changed_components, vec!["Tên thủ tục".to_string()]);
@@ -190,8 +243,21 @@ mod tests {
 
     #[test]
     fn an_amendment_without_content_publishes_the_open_draft() {
-        let st = ProcState { exists: true, current: Some((1, d("2025-01-01"), named("A"))), draft: Some((2, named("B"))), max_seq: 2, ..Default::default() };
-        let p = plan_entry("1/QĐ", 1, &entry(ChangeKind::Amended, None), d("2025-07-01"), &st).expect("plan");
+        let st = ProcState {
+            exists: true,
+            current: Some((1, d("2025-01-01"), named("A"))),
+            draft: Some((2, named("B"))),
+            max_seq: 2,
+            ..Default::default()
+        };
+        let p = plan_entry(
+            "1/QĐ",
+            1,
+            &entry(ChangeKind::Amended, None),
+            d("2025-07-01"),
+            &st,
+        )
+        .expect("plan");
         let publish = p.publish.expect("publish");
         assert!(publish.from_draft);
         assert_eq!((publish.seq, publish.content.name.as_str()), (2, "B"));
@@ -199,21 +265,58 @@ mod tests {
 
     #[test]
     fn abolishing_an_abolished_procedure_is_refused() {
-        let st = ProcState { exists: true, abolished: true, ..Default::default() };
-        let err = plan_entry("1/QĐ", 3, &entry(ChangeKind::Abolished, None), d("2025-07-01"), &st).expect_err("refused");
+        let st = ProcState {
+            exists: true,
+            abolished: true,
+            ..Default::default()
+        };
+        let err = plan_entry(
+            "1/QĐ",
+            3,
+            &entry(ChangeKind::Abolished, None),
+            d("2025-07-01"),
+            &st,
+        )
+        .expect_err("refused");
         assert!(err.contains("dòng 3"), "{err}");
     }
 
     #[test]
     fn a_new_entry_for_a_procedure_in_force_is_refused() {
-        let st = ProcState { exists: true, current: Some((1, d("2025-01-01"), named("A"))), max_seq: 1, ..Default::default() };
-        assert!(plan_entry("1/QĐ", 1, &entry(ChangeKind::New, Some(named("A"))), d("2025-07-01"), &st).is_err());
+        let st = ProcState {
+            exists: true,
+            current: Some((1, d("2025-01-01"), named("A"))),
+            max_seq: 1,
+            ..Default::default()
+        };
+        assert!(
+            plan_entry(
+                "1/QĐ",
+                1,
+                &entry(ChangeKind::New, Some(named("A"))),
+                d("2025-07-01"),
+                &st
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn an_amendment_effective_before_the_current_start_overlaps() {
-        let st = ProcState { exists: true, current: Some((1, d("2025-08-01"), named("A"))), max_seq: 1, ..Default::default() };
-        let err = plan_entry("1/QĐ", 1, &entry(ChangeKind::Amended, Some(named("B"))), d("2025-07-01"), &st).expect_err("overlap");
+        let st = ProcState {
+            exists: true,
+            current: Some((1, d("2025-08-01"), named("A"))),
+            max_seq: 1,
+            ..Default::default()
+        };
+        let err = plan_entry(
+            "1/QĐ",
+            1,
+            &entry(ChangeKind::Amended, Some(named("B"))),
+            d("2025-07-01"),
+            &st,
+        )
+        .expect_err("overlap");
         assert!(err.contains("chồng lấn"), "{err}");
     }
 }

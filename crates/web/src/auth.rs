@@ -43,10 +43,23 @@ pub struct Capability<'a> {
 
 impl Actor {
     /// Checks the matrix for a target organisation and returns a capability or a 403 naming why.
-    pub fn may<S: Store>(&self, state: &AppState<S>, action: Action, target_org: &str) -> Result<Capability<'_>, WebError> {
-        let scope = if state.tree().is_within(target_org, &self.org_id) { Scope::Own } else { Scope::Other };
+    pub fn may<S: Store>(
+        &self,
+        state: &AppState<S>,
+        action: Action,
+        target_org: &str,
+    ) -> Result<Capability<'_>, WebError> {
+        let scope = if state.tree().is_within(target_org, &self.org_id) {
+            Scope::Own
+        } else {
+            Scope::Other
+        };
         if access::allowed(self.role, action, scope) {
-            Ok(Capability { actor: self, action, org: target_org.to_string() })
+            Ok(Capability {
+                actor: self,
+                action,
+                org: target_org.to_string(),
+            })
         } else {
             Err(WebError::forbidden(format!(
                 "vai trò «{}» của {} không được thực hiện «{action:?}» với dữ liệu của tổ chức {target_org} / not allowed",
@@ -60,11 +73,31 @@ impl Actor {
 impl<S: Store> FromRequestParts<AppState<S>> for Actor {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Self, Self::Rejection> {
-        let header = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).ok_or_else(WebError::unauthorized)?;
-        let token = header.strip_prefix("Bearer ").ok_or_else(WebError::unauthorized)?.trim();
-        let user = state.store.user_by_token(&hash_token(token)).await.map_err(|_| WebError::unauthorized())?;
-        let role = Role::parse(&user.role).ok_or_else(|| WebError::forbidden("vai trò không hợp lệ / unknown role"))?;
-        Ok(Actor { user_id: user.id, email: user.email, org_id: user.org_id, role })
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState<S>,
+    ) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(WebError::unauthorized)?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .ok_or_else(WebError::unauthorized)?
+            .trim();
+        let user = state
+            .store
+            .user_by_token(&hash_token(token))
+            .await
+            .map_err(|_| WebError::unauthorized())?;
+        let role = Role::parse(&user.role)
+            .ok_or_else(|| WebError::forbidden("vai trò không hợp lệ / unknown role"))?;
+        Ok(Actor {
+            user_id: user.id,
+            email: user.email,
+            org_id: user.org_id,
+            role,
+        })
     }
 }

@@ -26,24 +26,40 @@ pub struct WebError {
 impl WebError {
     /// 400 with a message.
     pub fn bad_request(detail: impl Into<String>) -> Self {
-        Self { status: StatusCode::BAD_REQUEST, title: "Yêu cầu không hợp lệ / Bad request", detail: detail.into(), extra: None }
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            title: "Yêu cầu không hợp lệ / Bad request",
+            detail: detail.into(),
+            extra: None,
+        }
     }
     /// 401.
     pub fn unauthorized() -> Self {
         Self {
             status: StatusCode::UNAUTHORIZED,
             title: "Chưa xác thực / Unauthorized",
-            detail: "cần mã truy cập hợp lệ (Authorization: Bearer …) / a valid token is required".into(),
+            detail: "cần mã truy cập hợp lệ (Authorization: Bearer …) / a valid token is required"
+                .into(),
             extra: None,
         }
     }
     /// 403 with the reason.
     pub fn forbidden(detail: impl Into<String>) -> Self {
-        Self { status: StatusCode::FORBIDDEN, title: "Không có quyền / Forbidden", detail: detail.into(), extra: None }
+        Self {
+            status: StatusCode::FORBIDDEN,
+            title: "Không có quyền / Forbidden",
+            detail: detail.into(),
+            extra: None,
+        }
     }
     /// 404.
     pub fn not_found(detail: impl Into<String>) -> Self {
-        Self { status: StatusCode::NOT_FOUND, title: "Không tìm thấy / Not found", detail: detail.into(), extra: None }
+        Self {
+            status: StatusCode::NOT_FOUND,
+            title: "Không tìm thấy / Not found",
+            detail: detail.into(),
+            extra: None,
+        }
     }
 }
 
@@ -60,10 +76,19 @@ struct Problem<'a> {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let body = Problem { kind: "about:blank", title: self.title, status: self.status.as_u16(), detail: &self.detail, current: self.extra.as_ref() };
+        let body = Problem {
+            kind: "about:blank",
+            title: self.title,
+            status: self.status.as_u16(),
+            detail: &self.detail,
+            current: self.extra.as_ref(),
+        };
         let bytes = serde_json::to_vec(&body).unwrap_or_default();
         let mut resp = (self.status, bytes).into_response();
-        resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         resp
     }
 }
@@ -71,19 +96,39 @@ impl IntoResponse for WebError {
 impl From<StoreError> for WebError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound(what) => WebError::not_found(format!("không tìm thấy {what} / not found")),
-            StoreError::Conflict { message, current } => {
-                WebError { status: StatusCode::CONFLICT, title: "Xung đột chỉnh sửa / Conflict", detail: message, extra: current }
+            StoreError::NotFound(what) => {
+                WebError::not_found(format!("không tìm thấy {what} / not found"))
             }
-            StoreError::Rule(m) => WebError { status: StatusCode::UNPROCESSABLE_ENTITY, title: "Vi phạm quy tắc / Rule violated", detail: m, extra: None },
-            StoreError::Invalid { field, message } => WebError { status: StatusCode::UNPROCESSABLE_ENTITY, title: "Dữ liệu không hợp lệ / Invalid", detail: format!("{field}: {message}"), extra: None },
+            StoreError::Conflict { message, current } => WebError {
+                status: StatusCode::CONFLICT,
+                title: "Xung đột chỉnh sửa / Conflict",
+                detail: message,
+                extra: current,
+            },
+            StoreError::Rule(m) => WebError {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                title: "Vi phạm quy tắc / Rule violated",
+                detail: m,
+                extra: None,
+            },
+            StoreError::Invalid { field, message } => WebError {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                title: "Dữ liệu không hợp lệ / Invalid",
+                detail: format!("{field}: {message}"),
+                extra: None,
+            },
             StoreError::Unavailable(m) => {
                 tracing::error!(error = %m, "store unavailable");
                 WebError { status: StatusCode::SERVICE_UNAVAILABLE, title: "Tạm thời không phục vụ được / Unavailable", detail: "cơ sở dữ liệu không sẵn sàng, vui lòng thử lại / database unavailable, please retry".into(), extra: None }
             }
             StoreError::Other(m) => {
                 tracing::error!(error = %m, "store error");
-                WebError { status: StatusCode::INTERNAL_SERVER_ERROR, title: "Lỗi hệ thống / Internal error", detail: "đã ghi nhận lỗi; vui lòng thử lại / the error was logged".into(), extra: None }
+                WebError {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    title: "Lỗi hệ thống / Internal error",
+                    detail: "đã ghi nhận lỗi; vui lòng thử lại / the error was logged".into(),
+                    extra: None,
+                }
             }
         }
     }

@@ -31,9 +31,19 @@ use crate::error::WebError;
 impl<S: Store> OptionalFromRequestParts<AppState<S>> for Actor {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Option<Self>, Self::Rejection> {
-        if parts.headers.contains_key(axum::http::header::AUTHORIZATION) {
-            <Actor as axum::extract::FromRequestParts<AppState<S>>>::from_request_parts(parts, state).await.map(Some)
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState<S>,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        if parts
+            .headers
+            .contains_key(axum::http::header::AUTHORIZATION)
+        {
+            <Actor as axum::extract::FromRequestParts<AppState<S>>>::from_request_parts(
+                parts, state,
+            )
+            .await
+            .map(Some)
         } else {
             Ok(None)
         }
@@ -46,15 +56,42 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
     let v1 = Router::new()
         .route("/procedures", get(procedures::list::<S>))
         .route("/procedures/{code}", get(procedures::get::<S>))
-        .route("/procedures/{code}/versions", get(procedures::versions::<S>))
-        .route("/procedures/{code}/versions/{seq}", get(procedures::version::<S>).put(procedures::update_draft::<S>))
-        .route("/procedures/{code}/versions/{seq}/status", post(procedures::draft_status::<S>))
-        .route("/procedures/{code}/diff", get(procedures::diff_versions::<S>))
-        .route("/procedures/{code}/completeness", get(procedures::completeness_report::<S>))
-        .route("/procedures/{code}/localisations", get(procedures::localisations::<S>))
-        .route("/procedures/{code}/drafts", post(procedures::create_draft::<S>))
-        .route("/decisions", get(decisions::list::<S>).post(decisions::create::<S>))
-        .route("/decisions/{number}", get(decisions::get::<S>).put(decisions::update::<S>))
+        .route(
+            "/procedures/{code}/versions",
+            get(procedures::versions::<S>),
+        )
+        .route(
+            "/procedures/{code}/versions/{seq}",
+            get(procedures::version::<S>).put(procedures::update_draft::<S>),
+        )
+        .route(
+            "/procedures/{code}/versions/{seq}/status",
+            post(procedures::draft_status::<S>),
+        )
+        .route(
+            "/procedures/{code}/diff",
+            get(procedures::diff_versions::<S>),
+        )
+        .route(
+            "/procedures/{code}/completeness",
+            get(procedures::completeness_report::<S>),
+        )
+        .route(
+            "/procedures/{code}/localisations",
+            get(procedures::localisations::<S>),
+        )
+        .route(
+            "/procedures/{code}/drafts",
+            post(procedures::create_draft::<S>),
+        )
+        .route(
+            "/decisions",
+            get(decisions::list::<S>).post(decisions::create::<S>),
+        )
+        .route(
+            "/decisions/{number}",
+            get(decisions::get::<S>).put(decisions::update::<S>),
+        )
         .route("/decisions/{number}/apply", post(decisions::apply::<S>))
         .route("/organisations", get(orgs::list::<S>))
         .route("/organisations/{id}", get(orgs::get::<S>))
@@ -64,7 +101,10 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .route("/calendar/tet/{year}", get(calendar::tet))
         .route("/calendar/lunar/{date}", get(calendar::lunar))
         .route("/calendar/holidays", get(calendar::holidays::<S>))
-        .route("/calendar/add-working-days", get(calendar::add_working_days::<S>))
+        .route(
+            "/calendar/add-working-days",
+            get(calendar::add_working_days::<S>),
+        )
         .route("/calendar/between", get(calendar::between::<S>));
     let metrics = state.metrics.clone();
     Router::new()
@@ -72,11 +112,19 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .route("/healthz", get(system::healthz::<S>))
         .route("/metrics", get(system::metrics::<S>))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi::ApiDoc::openapi()))
-        .fallback(|| async { WebError::not_found("đường dẫn không tồn tại / no such route") })
+        .fallback(|| async {
+            WebError::not_found("đường dẫn không tồn tại / no such route")
+        })
         .with_state(state)
-        .layer(axum::middleware::from_fn_with_state(metrics, crate::metrics::track))
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            crate::metrics::track,
+        ))
         .layer(DefaultBodyLimit::max(8 * 1024 * 1024))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(30),
+        ))
         .layer(CatchPanicLayer::new())
 }

@@ -38,12 +38,19 @@ pub struct AppState<S: Store> {
 
 impl<S: Store> AppState<S> {
     /// Builds the state, loading the organisation tree from the store.
-    pub async fn new(store: S, rules: PublicationRules, calendar: Calendar) -> Result<Self, thutuc_store::StoreError> {
+    pub async fn new(
+        store: S,
+        rules: PublicationRules,
+        calendar: Calendar,
+    ) -> Result<Self, thutuc_store::StoreError> {
         let tree = OrgTree::new(store.all_orgs().await?);
         let calendar = Arc::new(calendar);
         let cal = calendar.clone();
         // Out-of-range dates (outside 1900–2100) fall back to calendar days: never reached by real decisions.
-        let working_days: WorkingDays = Arc::new(move |d, n| cal.add_working_days(d, n).unwrap_or(d + chrono::Duration::days(n)));
+        let working_days: WorkingDays = Arc::new(move |d, n| {
+            cal.add_working_days(d, n)
+                .unwrap_or(d + chrono::Duration::days(n))
+        });
         Ok(Self {
             store,
             orgs: Arc::new(RwLock::new(Arc::new(tree))),
@@ -90,7 +97,10 @@ impl OrgTree {
                 children.entry(p.clone()).or_default().push(o.id.clone());
             }
         }
-        Self { by_id: orgs.into_iter().map(|o| (o.id.clone(), o)).collect(), children }
+        Self {
+            by_id: orgs.into_iter().map(|o| (o.id.clone(), o)).collect(),
+            children,
+        }
     }
     /// One organisation.
     pub fn get(&self, id: &str) -> Option<&Organisation> {
@@ -128,7 +138,8 @@ impl OrgTree {
     }
     /// Roots (organisations without parent).
     pub fn roots(&self) -> Vec<&Organisation> {
-        let mut r: Vec<&Organisation> = self.by_id.values().filter(|o| o.parent.is_none()).collect();
+        let mut r: Vec<&Organisation> =
+            self.by_id.values().filter(|o| o.parent.is_none()).collect();
         r.sort_by(|a, b| a.id.cmp(&b.id));
         r
     }
@@ -169,7 +180,10 @@ pub struct ProcedureCache {
 impl ProcedureCache {
     /// A cache holding at most `capacity` entries.
     pub fn new(capacity: usize) -> Self {
-        Self { map: RwLock::new(HashMap::new()), capacity }
+        Self {
+            map: RwLock::new(HashMap::new()),
+            capacity,
+        }
     }
     /// Looks up a code.
     pub fn get(&self, code: &str) -> Option<Arc<CachedVersion>> {

@@ -106,7 +106,12 @@ pub struct PageView<T: Serialize> {
 
 impl<T: Serialize> From<thutuc_store::Page<T>> for PageView<T> {
     fn from(p: thutuc_store::Page<T>) -> Self {
-        Self { items: p.items, total: p.total, limit: p.limit, offset: p.offset }
+        Self {
+            items: p.items,
+            total: p.total,
+            limit: p.limit,
+            offset: p.offset,
+        }
     }
 }
 

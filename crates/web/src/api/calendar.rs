@@ -12,7 +12,11 @@ use crate::error::{WebError, WebResult};
 use crate::state::AppState;
 
 fn parse_date(s: &str) -> WebResult<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| WebError::bad_request(format!("ngày «{s}» phải có dạng YYYY-MM-DD / date must be YYYY-MM-DD")))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        WebError::bad_request(format!(
+            "ngày «{s}» phải có dạng YYYY-MM-DD / date must be YYYY-MM-DD"
+        ))
+    })
 }
 
 fn cal_err(e: calendar::CalendarError) -> WebError {
@@ -32,7 +36,10 @@ pub struct TetView {
 #[utoipa::path(get, path = "/api/v1/calendar/tet/{year}", tag = "calendar", params(("year" = i32, Path, description = "1900–2100")),
     responses((status = 200, description = "Tết", body = TetView), (status = 400, description = "Out of range")))]
 pub async fn tet(Path(year): Path<i32>) -> WebResult<Json<TetView>> {
-    Ok(Json(TetView { year, date: calendar::tet(year).map_err(cal_err)? }))
+    Ok(Json(TetView {
+        year,
+        date: calendar::tet(year).map_err(cal_err)?,
+    }))
 }
 
 /// A lunar date.
@@ -58,7 +65,14 @@ pub struct LunarView {
 pub async fn lunar(Path(date): Path<String>) -> WebResult<Json<LunarView>> {
     let d = parse_date(&date)?;
     let l = calendar::solar_to_lunar(d).map_err(cal_err)?;
-    Ok(Json(LunarView { solar: d, year: l.year, month: l.month, day: l.day, leap: l.leap, text: l.to_string() }))
+    Ok(Json(LunarView {
+        solar: d,
+        year: l.year,
+        month: l.month,
+        day: l.day,
+        leap: l.leap,
+        text: l.to_string(),
+    }))
 }
 
 /// Query with a year.
@@ -70,10 +84,17 @@ pub struct YearQuery {
 
 /// Every non-working weekday and every swapped working Saturday of a year, with names and sources.
 #[utoipa::path(get, path = "/api/v1/calendar/holidays", tag = "calendar", params(YearQuery), responses((status = 200, description = "Special days", body = Object)))]
-pub async fn holidays<S: Store>(State(st): State<AppState<S>>, Query(q): Query<YearQuery>) -> WebResult<Json<Vec<CalendarDay>>> {
+pub async fn holidays<S: Store>(
+    State(st): State<AppState<S>>,
+    Query(q): Query<YearQuery>,
+) -> WebResult<Json<Vec<CalendarDay>>> {
     let year = q.year.unwrap_or_else(|| chrono::Utc::now().year());
     if !(calendar::lunar::MIN_YEAR..=calendar::lunar::MAX_YEAR).contains(&year) {
-        return Err(WebError::bad_request(format!("năm {year} ngoài phạm vi {}–{}", calendar::lunar::MIN_YEAR, calendar::lunar::MAX_YEAR)));
+        return Err(WebError::bad_request(format!(
+            "năm {year} ngoài phạm vi {}–{}",
+            calendar::lunar::MIN_YEAR,
+            calendar::lunar::MAX_YEAR
+        )));
     }
     Ok(Json(st.calendar.holidays(year)))
 }
@@ -103,13 +124,23 @@ pub struct AddView {
 /// Adds N working days: the N-th working day after the date.
 #[utoipa::path(get, path = "/api/v1/calendar/add-working-days", tag = "calendar", params(AddQuery),
     responses((status = 200, description = "Result", body = AddView), (status = 400, description = "Bad input")))]
-pub async fn add_working_days<S: Store>(State(st): State<AppState<S>>, Query(q): Query<AddQuery>) -> WebResult<Json<AddView>> {
+pub async fn add_working_days<S: Store>(
+    State(st): State<AppState<S>>,
+    Query(q): Query<AddQuery>,
+) -> WebResult<Json<AddView>> {
     let d = parse_date(&q.date)?;
     if q.days < 0 {
-        return Err(WebError::bad_request("days phải ≥ 0 / days must not be negative"));
+        return Err(WebError::bad_request(
+            "days phải ≥ 0 / days must not be negative",
+        ));
     }
     let result = st.calendar.add_working_days(d, q.days).map_err(cal_err)?;
-    Ok(Json(AddView { date: d, days: q.days, result, calendar: st.calendar.fingerprint() }))
+    Ok(Json(AddView {
+        date: d,
+        days: q.days,
+        result,
+        calendar: st.calendar.fingerprint(),
+    }))
 }
 
 /// Between query.
@@ -135,9 +166,18 @@ pub struct BetweenView {
 /// Counts working days in (from, to].
 #[utoipa::path(get, path = "/api/v1/calendar/between", tag = "calendar", params(BetweenQuery),
     responses((status = 200, description = "Count", body = BetweenView), (status = 400, description = "Bad input")))]
-pub async fn between<S: Store>(State(st): State<AppState<S>>, Query(q): Query<BetweenQuery>) -> WebResult<Json<BetweenView>> {
+pub async fn between<S: Store>(
+    State(st): State<AppState<S>>,
+    Query(q): Query<BetweenQuery>,
+) -> WebResult<Json<BetweenView>> {
     let (from, to) = (parse_date(&q.from)?, parse_date(&q.to)?);
-    let working_days = st.calendar.working_days_between(from, to).map_err(cal_err)?;
-    Ok(Json(BetweenView { from, to, working_days }))
+    let working_days = st
+        .calendar
+        .working_days_between(from, to)
+        .map_err(cal_err)?;
+    Ok(Json(BetweenView {
+        from,
+        to,
+        working_days,
+    }))
 }
-

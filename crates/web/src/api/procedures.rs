@@ -9,7 +9,9 @@ use thutuc_domain::access::Action;
 use thutuc_domain::procedure::ProcedureKind;
 use thutuc_domain::version::VersionStatus;
 use thutuc_domain::{TthcCode, completeness, diff};
-use thutuc_store::{NewDraft, ProcedureFilter, ProcedureStatusFilter, ProcedureSummary, Store, StoreError};
+use thutuc_store::{
+    NewDraft, ProcedureFilter, ProcedureStatusFilter, ProcedureSummary, Store, StoreError,
+};
 
 use crate::auth::Actor;
 use crate::error::{WebError, WebResult};
@@ -17,34 +19,52 @@ use crate::state::{AppState, CachedVersion};
 use crate::views::*;
 
 /// Parses the list query into a store filter (shared with the portal pages).
-pub fn filter_from_query<S: Store>(st: &AppState<S>, q: &ProcedureListQuery) -> WebResult<ProcedureFilter> {
+pub fn filter_from_query<S: Store>(
+    st: &AppState<S>,
+    q: &ProcedureListQuery,
+) -> WebResult<ProcedureFilter> {
     let kind = match q.kind.as_deref() {
         None | Some("") => None,
-        Some(k) => Some(ProcedureKind::parse(k).ok_or_else(|| WebError::bad_request(format!("type «{k}» phải là external hoặc internal")))?),
+        Some(k) => Some(ProcedureKind::parse(k).ok_or_else(|| {
+            WebError::bad_request(format!("type «{k}» phải là external hoặc internal"))
+        })?),
     };
     let status = match q.status.as_deref() {
         None | Some("") => None,
         Some("in_force") => Some(ProcedureStatusFilter::InForce),
         Some("abolished") => Some(ProcedureStatusFilter::Abolished),
         Some("has_draft") => Some(ProcedureStatusFilter::HasDraft),
-        Some(s) => return Err(WebError::bad_request(format!("status «{s}» phải là in_force, abolished hoặc has_draft"))),
+        Some(s) => {
+            return Err(WebError::bad_request(format!(
+                "status «{s}» phải là in_force, abolished hoặc has_draft"
+            )));
+        }
     };
     let level = match q.level.as_deref() {
         None | Some("") => None,
-        Some(l) => Some(thutuc_domain::procedure::Level::parse(l).ok_or_else(|| WebError::bad_request(format!("level «{l}» không hợp lệ")))?.as_str().to_string()),
+        Some(l) => Some(
+            thutuc_domain::procedure::Level::parse(l)
+                .ok_or_else(|| WebError::bad_request(format!("level «{l}» không hợp lệ")))?
+                .as_str()
+                .to_string(),
+        ),
     };
     let owner_orgs = match q.agency.as_deref() {
         None | Some("") => None,
         Some(a) => {
             let tree = st.tree();
             if tree.get(a).is_none() {
-                return Err(WebError::bad_request(format!("agency «{a}» không tồn tại / unknown organisation")));
+                return Err(WebError::bad_request(format!(
+                    "agency «{a}» không tồn tại / unknown organisation"
+                )));
             }
             Some(tree.subtree(a))
         }
     };
     if q.q.as_ref().is_some_and(|s| s.chars().count() > 500) {
-        return Err(WebError::bad_request("q quá dài (tối đa 500 ký tự) / query too long"));
+        return Err(WebError::bad_request(
+            "q quá dài (tối đa 500 ký tự) / query too long",
+        ));
     }
     Ok(ProcedureFilter {
         q: q.q.clone(),
@@ -61,18 +81,28 @@ pub fn filter_from_query<S: Store>(st: &AppState<S>, q: &ProcedureListQuery) -> 
 /// Lists procedures.
 #[utoipa::path(get, path = "/api/v1/procedures", tag = "procedures", params(ProcedureListQuery),
     responses((status = 200, description = "A page of procedures", body = Object), (status = 400, description = "Bad filter")))]
-pub async fn list<S: Store>(State(st): State<AppState<S>>, Query(q): Query<ProcedureListQuery>) -> WebResult<Json<PageView<ProcedureSummary>>> {
+pub async fn list<S: Store>(
+    State(st): State<AppState<S>>,
+    Query(q): Query<ProcedureListQuery>,
+) -> WebResult<Json<PageView<ProcedureSummary>>> {
     let f = filter_from_query(&st, &q)?;
     Ok(Json(st.store.list_procedures(&f).await?.into()))
 }
 
-async fn load_current<S: Store>(st: &AppState<S>, code: &TthcCode) -> WebResult<std::sync::Arc<CachedVersion>> {
+async fn load_current<S: Store>(
+    st: &AppState<S>,
+    code: &TthcCode,
+) -> WebResult<std::sync::Arc<CachedVersion>> {
     if let Some(c) = st.cache.get(code.as_str()) {
         return Ok(c);
     }
     let p = st.store.get_procedure(code).await?;
     let v = st.store.current_version(code).await?;
-    let owner_name = st.tree().get(&p.owner_org).map(|o| o.name.clone()).unwrap_or_default();
+    let owner_name = st
+        .tree()
+        .get(&p.owner_org)
+        .map(|o| o.name.clone())
+        .unwrap_or_default();
     let view = ProcedureView {
         code: code.to_string(),
         kind: p.kind.as_str().into(),
@@ -82,24 +112,47 @@ async fn load_current<S: Store>(st: &AppState<S>, code: &TthcCode) -> WebResult<
         completeness: completeness::check(&v.content),
         version: v,
     };
-    let body = serde_json::to_vec(&view).map_err(|e| WebError::from(StoreError::Other(e.to_string())))?;
+    let body =
+        serde_json::to_vec(&view).map_err(|e| WebError::from(StoreError::Other(e.to_string())))?;
     let etag = format!("\"{}-{}-{}\"", code, view.version.seq, view.version.rev);
-    Ok(st.cache.put(code.as_str(), CachedVersion { seq: view.version.seq, etag, body: body.into() }))
+    Ok(st.cache.put(
+        code.as_str(),
+        CachedVersion {
+            seq: view.version.seq,
+            etag,
+            body: body.into(),
+        },
+    ))
 }
 
 /// The current public version of a procedure.
 #[utoipa::path(get, path = "/api/v1/procedures/{code}", tag = "procedures", params(("code" = String, Path, description = "Mã TTHC, e.g. 1.000080")),
     responses((status = 200, description = "Procedure with its current version", body = ProcedureView), (status = 304, description = "Not modified (ETag)"),
               (status = 400, description = "Malformed code"), (status = 404, description = "Unknown code")))]
-pub async fn get<S: Store>(State(st): State<AppState<S>>, Path(code): Path<String>, headers: HeaderMap) -> WebResult<Response> {
+pub async fn get<S: Store>(
+    State(st): State<AppState<S>>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> WebResult<Response> {
     let code = TthcCode::parse(&code)?;
     let cached = load_current(&st, &code).await?;
-    let etag = HeaderValue::from_str(&cached.etag).map_err(|e| WebError::bad_request(e.to_string()))?;
-    if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v.as_bytes() == cached.etag.as_bytes()) {
+    let etag =
+        HeaderValue::from_str(&cached.etag).map_err(|e| WebError::bad_request(e.to_string()))?;
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.as_bytes() == cached.etag.as_bytes())
+    {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
     }
     Ok((
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json")), (header::ETAG, etag), (header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))],
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (header::ETAG, etag),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
         cached.body.clone(),
     )
         .into_response())
@@ -108,12 +161,17 @@ pub async fn get<S: Store>(State(st): State<AppState<S>>, Path(code): Path<Strin
 /// Version history.
 #[utoipa::path(get, path = "/api/v1/procedures/{code}/versions", tag = "procedures", params(("code" = String, Path, description = "Mã TTHC")),
     responses((status = 200, description = "Versions, oldest first", body = Object), (status = 404, description = "Unknown code")))]
-pub async fn versions<S: Store>(State(st): State<AppState<S>>, Path(code): Path<String>) -> WebResult<Json<Vec<thutuc_store::VersionSummary>>> {
+pub async fn versions<S: Store>(
+    State(st): State<AppState<S>>,
+    Path(code): Path<String>,
+) -> WebResult<Json<Vec<thutuc_store::VersionSummary>>> {
     let code = TthcCode::parse(&code)?;
     let mut vs = st.store.versions(&code).await?;
     vs.retain(|v| v.status.is_public());
     if vs.is_empty() {
-        return Err(WebError::not_found(format!("thủ tục {code} chưa có phiên bản được công bố")));
+        return Err(WebError::not_found(format!(
+            "thủ tục {code} chưa có phiên bản được công bố"
+        )));
     }
     Ok(Json(vs))
 }
@@ -122,20 +180,35 @@ pub async fn versions<S: Store>(State(st): State<AppState<S>>, Path(code): Path<
 #[utoipa::path(get, path = "/api/v1/procedures/{code}/versions/{seq}", tag = "procedures",
     params(("code" = String, Path, description = "Mã TTHC"), ("seq" = i64, Path, description = "Version number")),
     responses((status = 200, description = "The version", body = VersionView), (status = 404, description = "Unknown")))]
-pub async fn version<S: Store>(State(st): State<AppState<S>>, Path((code, seq)): Path<(String, i64)>, actor: Option<Actor>) -> WebResult<Json<VersionView>> {
+pub async fn version<S: Store>(
+    State(st): State<AppState<S>>,
+    Path((code, seq)): Path<(String, i64)>,
+    actor: Option<Actor>,
+) -> WebResult<Json<VersionView>> {
     let code = TthcCode::parse(&code)?;
     let v = st.store.version(&code, seq).await?;
     if v.status.is_open_draft() {
-        let Some(actor) = actor else { return Err(WebError::not_found(format!("phiên bản {seq} của thủ tục {code}"))) };
+        let Some(actor) = actor else {
+            return Err(WebError::not_found(format!(
+                "phiên bản {seq} của thủ tục {code}"
+            )));
+        };
         actor.may(&st, Action::ReadInternal, &v.owner_org)?;
     }
-    Ok(Json(VersionView { status_label: v.status.label_vi().into(), version: v }))
+    Ok(Json(VersionView {
+        status_label: v.status.label_vi().into(),
+        version: v,
+    }))
 }
 
 /// Field-level diff between two public versions, in Vietnamese.
 #[utoipa::path(get, path = "/api/v1/procedures/{code}/diff", tag = "procedures", params(("code" = String, Path, description = "Mã TTHC"), DiffQuery),
     responses((status = 200, description = "Changes", body = DiffView), (status = 400, description = "Bad versions")))]
-pub async fn diff_versions<S: Store>(State(st): State<AppState<S>>, Path(code): Path<String>, Query(q): Query<DiffQuery>) -> WebResult<Json<DiffView>> {
+pub async fn diff_versions<S: Store>(
+    State(st): State<AppState<S>>,
+    Path(code): Path<String>,
+    Query(q): Query<DiffQuery>,
+) -> WebResult<Json<DiffView>> {
     let code = TthcCode::parse(&code)?;
     let to = match q.to {
         Some(t) => t,
@@ -143,20 +216,37 @@ pub async fn diff_versions<S: Store>(State(st): State<AppState<S>>, Path(code): 
     };
     let from = q.from.unwrap_or(to - 1);
     if from < 1 || from == to {
-        return Err(WebError::bad_request(format!("cần hai phiên bản khác nhau (from={from}, to={to})")));
+        return Err(WebError::bad_request(format!(
+            "cần hai phiên bản khác nhau (from={from}, to={to})"
+        )));
     }
-    let (a, b) = (st.store.version(&code, from).await?, st.store.version(&code, to).await?);
+    let (a, b) = (
+        st.store.version(&code, from).await?,
+        st.store.version(&code, to).await?,
+    );
     if !a.status.is_public() || !b.status.is_public() {
-        return Err(WebError::not_found("chỉ so sánh các phiên bản đã công bố / only published versions"));
+        return Err(WebError::not_found(
+            "chỉ so sánh các phiên bản đã công bố / only published versions",
+        ));
     }
     let changes = diff::diff(&a.content, &b.content);
-    Ok(Json(DiffView { code: code.to_string(), from, to, changed_components: diff::changed_components(&changes), changes }))
+    Ok(Json(DiffView {
+        code: code.to_string(),
+        from,
+        to,
+        changed_components: diff::changed_components(&changes),
+        changes,
+    }))
 }
 
 /// Completeness report of a version (default: current).
 #[utoipa::path(get, path = "/api/v1/procedures/{code}/completeness", tag = "procedures", params(("code" = String, Path, description = "Mã TTHC"), SeqQuery),
     responses((status = 200, description = "Findings", body = Object)))]
-pub async fn completeness_report<S: Store>(State(st): State<AppState<S>>, Path(code): Path<String>, Query(q): Query<SeqQuery>) -> WebResult<Json<completeness::CompletenessReport>> {
+pub async fn completeness_report<S: Store>(
+    State(st): State<AppState<S>>,
+    Path(code): Path<String>,
+    Query(q): Query<SeqQuery>,
+) -> WebResult<Json<completeness::CompletenessReport>> {
     let code = TthcCode::parse(&code)?;
     let v = match q.seq {
         Some(s) => st.store.version(&code, s).await?,
@@ -171,7 +261,10 @@ pub async fn completeness_report<S: Store>(State(st): State<AppState<S>>, Path(c
 /// Localisations by provinces.
 #[utoipa::path(get, path = "/api/v1/procedures/{code}/localisations", tag = "procedures", params(("code" = String, Path, description = "Mã TTHC")),
     responses((status = 200, description = "Localisations", body = Object)))]
-pub async fn localisations<S: Store>(State(st): State<AppState<S>>, Path(code): Path<String>) -> WebResult<Json<Vec<thutuc_store::Localisation>>> {
+pub async fn localisations<S: Store>(
+    State(st): State<AppState<S>>,
+    Path(code): Path<String>,
+) -> WebResult<Json<Vec<thutuc_store::Localisation>>> {
     let code = TthcCode::parse(&code)?;
     Ok(Json(st.store.localisations(&code).await?))
 }
@@ -181,53 +274,102 @@ pub async fn localisations<S: Store>(State(st): State<AppState<S>>, Path(code): 
     security(("bearer" = [])),
     responses((status = 201, description = "Draft created", body = VersionView), (status = 401, description = "No token"), (status = 403, description = "Outside your organisation"),
               (status = 422, description = "A draft is already open / abolished")))]
-pub async fn create_draft<S: Store>(State(st): State<AppState<S>>, actor: Actor, Path(code): Path<String>, Json(req): Json<CreateDraftRequest>) -> WebResult<(StatusCode, Json<VersionView>)> {
+pub async fn create_draft<S: Store>(
+    State(st): State<AppState<S>>,
+    actor: Actor,
+    Path(code): Path<String>,
+    Json(req): Json<CreateDraftRequest>,
+) -> WebResult<(StatusCode, Json<VersionView>)> {
     let code = TthcCode::parse(&code)?;
     let kind = match req.kind.as_deref() {
         None => ProcedureKind::External,
-        Some(k) => ProcedureKind::parse(k).ok_or_else(|| WebError::bad_request(format!("kind «{k}» không hợp lệ")))?,
+        Some(k) => ProcedureKind::parse(k)
+            .ok_or_else(|| WebError::bad_request(format!("kind «{k}» không hợp lệ")))?,
     };
     let owner = match st.store.get_procedure(&code).await {
         Ok(p) => p.owner_org,
-        Err(StoreError::NotFound(_)) => req.owner_org.clone().unwrap_or_else(|| actor.org_id.clone()),
+        Err(StoreError::NotFound(_)) => req
+            .owner_org
+            .clone()
+            .unwrap_or_else(|| actor.org_id.clone()),
         Err(e) => return Err(e.into()),
     };
     if st.tree().get(&owner).is_none() {
-        return Err(WebError::bad_request(format!("owner_org «{owner}» không tồn tại / unknown organisation")));
+        return Err(WebError::bad_request(format!(
+            "owner_org «{owner}» không tồn tại / unknown organisation"
+        )));
     }
     if req.content.name.trim().is_empty() {
-        return Err(WebError::bad_request("content.name: tên thủ tục không được để trống / name is required"));
+        return Err(WebError::bad_request(
+            "content.name: tên thủ tục không được để trống / name is required",
+        ));
     }
     let cap = actor.may(&st, Action::EditDraft, &owner)?;
     let v = st
         .store
-        .create_draft(NewDraft { code, kind, owner_org: cap.org.clone(), content: req.content, created_by: cap.actor.email.clone() })
+        .create_draft(NewDraft {
+            code,
+            kind,
+            owner_org: cap.org.clone(),
+            content: req.content,
+            created_by: cap.actor.email.clone(),
+        })
         .await?;
-    Ok((StatusCode::CREATED, Json(VersionView { status_label: v.status.label_vi().into(), version: v })))
+    Ok((
+        StatusCode::CREATED,
+        Json(VersionView {
+            status_label: v.status.label_vi().into(),
+            version: v,
+        }),
+    ))
 }
 
 /// Edits a draft; a stale `rev` gets 409 with the current state.
 #[utoipa::path(put, path = "/api/v1/procedures/{code}/versions/{seq}", tag = "drafts", request_body = UpdateDraftRequest,
     params(("code" = String, Path, description = "Mã TTHC"), ("seq" = i64, Path, description = "Draft version")), security(("bearer" = [])),
     responses((status = 200, description = "Saved", body = VersionView), (status = 409, description = "Edited by someone else; body.current holds the current state")))]
-pub async fn update_draft<S: Store>(State(st): State<AppState<S>>, actor: Actor, Path((code, seq)): Path<(String, i64)>, Json(req): Json<UpdateDraftRequest>) -> WebResult<Json<VersionView>> {
+pub async fn update_draft<S: Store>(
+    State(st): State<AppState<S>>,
+    actor: Actor,
+    Path((code, seq)): Path<(String, i64)>,
+    Json(req): Json<UpdateDraftRequest>,
+) -> WebResult<Json<VersionView>> {
     let code = TthcCode::parse(&code)?;
     let p = st.store.get_procedure(&code).await?;
     let cap = actor.may(&st, Action::EditDraft, &p.owner_org)?;
     let _ = cap;
-    let v = st.store.update_draft(&code, seq, req.rev, req.content).await?;
-    Ok(Json(VersionView { status_label: v.status.label_vi().into(), version: v }))
+    let v = st
+        .store
+        .update_draft(&code, seq, req.rev, req.content)
+        .await?;
+    Ok(Json(VersionView {
+        status_label: v.status.label_vi().into(),
+        version: v,
+    }))
 }
 
 /// Submits a draft for review or returns it to draft.
 #[utoipa::path(post, path = "/api/v1/procedures/{code}/versions/{seq}/status", tag = "drafts", request_body = DraftStatusRequest,
     params(("code" = String, Path, description = "Mã TTHC"), ("seq" = i64, Path, description = "Draft version")), security(("bearer" = [])),
     responses((status = 200, description = "Status changed", body = VersionView)))]
-pub async fn draft_status<S: Store>(State(st): State<AppState<S>>, actor: Actor, Path((code, seq)): Path<(String, i64)>, Json(req): Json<DraftStatusRequest>) -> WebResult<Json<VersionView>> {
+pub async fn draft_status<S: Store>(
+    State(st): State<AppState<S>>,
+    actor: Actor,
+    Path((code, seq)): Path<(String, i64)>,
+    Json(req): Json<DraftStatusRequest>,
+) -> WebResult<Json<VersionView>> {
     let code = TthcCode::parse(&code)?;
-    let status = VersionStatus::parse(&req.status).filter(|s| s.is_open_draft()).ok_or_else(|| WebError::bad_request("status phải là draft hoặc in_review"))?;
+    let status = VersionStatus::parse(&req.status)
+        .filter(|s| s.is_open_draft())
+        .ok_or_else(|| WebError::bad_request("status phải là draft hoặc in_review"))?;
     let p = st.store.get_procedure(&code).await?;
     actor.may(&st, Action::SubmitDraft, &p.owner_org)?;
-    let v = st.store.set_draft_status(&code, seq, req.rev, status).await?;
-    Ok(Json(VersionView { status_label: v.status.label_vi().into(), version: v }))
+    let v = st
+        .store
+        .set_draft_status(&code, seq, req.rev, status)
+        .await?;
+    Ok(Json(VersionView {
+        status_label: v.status.label_vi().into(),
+        version: v,
+    }))
 }

@@ -1,0 +1,74 @@
+//! Configuration: built-in defaults, then `thutuc.toml` (or `--config FILE`), then
+//! `THUTUC_*` environment variables (`THUTUC_DB`, `THUTUC_LISTEN`, nested keys with `__`,
+//! e.g. `THUTUC_PUBLICATION__MINISTRY_LEAD__DAYS=15`), then command-line flags.
+//! Legal parameters carry their source; see `docs/CONFIGURATION.md`.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use thutuc_domain::calendar::CalendarRules;
+use thutuc_domain::params::PublicationRules;
+
+/// The whole configuration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Config {
+    /// Database URL: `sqlite://path` (default `./thutuc-data/thutuc.db`) or `postgres://…`.
+    pub db: String,
+    /// Listen address.
+    pub listen: String,
+    /// Publication and posting deadlines with their legal sources.
+    pub publication: PublicationRules,
+    /// Calendar rules (switchable holidays, Tết span) with sources.
+    pub calendar: CalendarRules,
+    /// Extra calendar notice rows (CSV files in the notice format) loaded on start.
+    #[serde(default)]
+    pub calendar_notice_files: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            db: "sqlite://thutuc-data/thutuc.db".into(),
+            listen: "127.0.0.1:8080".into(),
+            publication: PublicationRules::default(),
+            calendar: CalendarRules::default(),
+            calendar_notice_files: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Loads the layered configuration.
+    pub fn load(file: Option<&str>) -> anyhow::Result<Self> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(f) => {
+                if !std::path::Path::new(f).exists() {
+                    anyhow::bail!("không tìm thấy tệp cấu hình {f} / config file not found");
+                }
+                fig = fig.merge(Toml::file(f));
+            }
+            None => fig = fig.merge(Toml::file("thutuc.toml")),
+        }
+        fig = fig.merge(Env::prefixed("THUTUC_").split("__"));
+        fig.extract()
+            .map_err(|e| anyhow::anyhow!("cấu hình không hợp lệ / invalid configuration: {e}"))
+    }
+
+    /// The working-day calendar built from the rules, the embedded notices and extra files.
+    pub fn calendar(&self) -> anyhow::Result<thutuc_domain::calendar::Calendar> {
+        let mut rows =
+            thutuc_domain::calendar::parse_notice_csv(thutuc_domain::calendar::NOTICES_CSV)?;
+        for f in &self.calendar_notice_files {
+            let text = std::fs::read_to_string(f).map_err(|e| anyhow::anyhow!("{f}: {e}"))?;
+            rows.extend(
+                thutuc_domain::calendar::parse_notice_csv(&text)
+                    .map_err(|e| anyhow::anyhow!("{f}: {e}"))?,
+            );
+        }
+        Ok(thutuc_domain::calendar::Calendar::new(
+            self.calendar.clone(),
+            rows,
+        )?)
+    }
+}

@@ -1,0 +1,43 @@
+//! `thutuc serve`: binds, builds the application state and serves until Ctrl-C.
+
+use thutuc_store::Store;
+use thutuc_web::AppState;
+
+use crate::config::Config;
+
+/// Creates the directory of a SQLite database file when missing.
+pub fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or(path);
+    if let Some(dir) = std::path::Path::new(path).parent() {
+        if !dir.as_os_str().is_empty() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| anyhow::anyhow!("không tạo được thư mục {}: {e}", dir.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Serves `store`. `banner` is printed once listening (the demo prints its accounts there).
+pub async fn serve<S: Store>(store: S, cfg: &Config, banner: Option<String>) -> anyhow::Result<()> {
+    crate::seed::ensure_reference(&store).await?;
+    let state = AppState::new(store, cfg.publication.clone(), cfg.calendar()?).await?;
+    tokio::spawn(thutuc_web::state::catch_up_loop(state.clone()));
+    let app = thutuc_web::router(state);
+    let listener = tokio::net::TcpListener::bind(&cfg.listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("không mở được cổng {}: {e}", cfg.listen))?;
+    let addr = listener.local_addr()?;
+    if let Some(b) = banner {
+        println!("{b}");
+    }
+    println!("thutuc đang chạy / serving on http://{addr}/  (API: http://{addr}/api/docs)");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
