@@ -1,13 +1,14 @@
 //! The working-day calendar over HTTP: Tết, lunar dates, holidays, working-day arithmetic.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use thutuc_domain::calendar::{self, CalendarDay};
 use thutuc_store::Store;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::extract::ApiQuery;
 use crate::error::{WebError, WebResult};
 use crate::state::AppState;
 
@@ -86,7 +87,7 @@ pub struct YearQuery {
 #[utoipa::path(get, path = "/api/v1/calendar/holidays", tag = "calendar", params(YearQuery), responses((status = 200, description = "Special days", body = Object)))]
 pub async fn holidays<S: Store>(
     State(st): State<AppState<S>>,
-    Query(q): Query<YearQuery>,
+    ApiQuery(q): ApiQuery<YearQuery>,
 ) -> WebResult<Json<Vec<CalendarDay>>> {
     let year = q.year.unwrap_or_else(|| chrono::Utc::now().year());
     if !(calendar::lunar::MIN_YEAR..=calendar::lunar::MAX_YEAR).contains(&year) {
@@ -126,7 +127,7 @@ pub struct AddView {
     responses((status = 200, description = "Result", body = AddView), (status = 400, description = "Bad input")))]
 pub async fn add_working_days<S: Store>(
     State(st): State<AppState<S>>,
-    Query(q): Query<AddQuery>,
+    ApiQuery(q): ApiQuery<AddQuery>,
 ) -> WebResult<Json<AddView>> {
     let d = parse_date(&q.date)?;
     if q.days < 0 {
@@ -168,7 +169,7 @@ pub struct BetweenView {
     responses((status = 200, description = "Count", body = BetweenView), (status = 400, description = "Bad input")))]
 pub async fn between<S: Store>(
     State(st): State<AppState<S>>,
-    Query(q): Query<BetweenQuery>,
+    ApiQuery(q): ApiQuery<BetweenQuery>,
 ) -> WebResult<Json<BetweenView>> {
     let (from, to) = (parse_date(&q.from)?, parse_date(&q.to)?);
     let working_days = st

@@ -1,7 +1,7 @@
 //! Publication decisions: list, read (with the late-publication check), create, edit, apply.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use thutuc_domain::access::Action;
 use thutuc_domain::decision::{PublicationDecision, Timeliness};
@@ -10,6 +10,7 @@ use thutuc_store::{
 };
 
 use crate::auth::Actor;
+use crate::extract::{ApiJson, ApiQuery};
 use crate::error::{WebError, WebResult};
 use crate::state::AppState;
 use crate::views::*;
@@ -38,7 +39,7 @@ fn view<S: Store>(st: &AppState<S>, r: DecisionRecord) -> DecisionView {
 #[utoipa::path(get, path = "/api/v1/decisions", tag = "decisions", params(DecisionListQuery), responses((status = 200, description = "A page of decisions", body = Object)))]
 pub async fn list<S: Store>(
     State(st): State<AppState<S>>,
-    Query(q): Query<DecisionListQuery>,
+    ApiQuery(q): ApiQuery<DecisionListQuery>,
 ) -> WebResult<Json<PageView<DecisionSummary>>> {
     let issuer_orgs = match q.issuer.as_deref() {
         None | Some("") => None,
@@ -78,7 +79,7 @@ pub async fn get<S: Store>(
 pub async fn create<S: Store>(
     State(st): State<AppState<S>>,
     actor: Actor,
-    Json(mut d): Json<PublicationDecision>,
+    ApiJson(mut d): ApiJson<PublicationDecision>,
 ) -> WebResult<(StatusCode, Json<DecisionView>)> {
     d.number = thutuc_domain::text::clean_inline(&d.number);
     if st.tree().get(&d.issuer_org).is_none() {
@@ -99,7 +100,7 @@ pub async fn update<S: Store>(
     State(st): State<AppState<S>>,
     actor: Actor,
     Path(number): Path<String>,
-    Json(req): Json<UpdateDecisionRequest>,
+    ApiJson(req): ApiJson<UpdateDecisionRequest>,
 ) -> WebResult<Json<DecisionView>> {
     let cur = st.store.get_decision(&number).await?;
     actor.may(&st, Action::EditDecision, &cur.decision.issuer_org)?;
@@ -119,7 +120,7 @@ pub async fn apply<S: Store>(
     State(st): State<AppState<S>>,
     actor: Actor,
     Path(number): Path<String>,
-    Json(req): Json<ApplyDecisionRequest>,
+    ApiJson(req): ApiJson<ApplyDecisionRequest>,
 ) -> WebResult<Json<ApplyReport>> {
     let cur = st.store.get_decision(&number).await?;
     actor.may(&st, Action::Publish, &cur.decision.issuer_org)?;

@@ -1,11 +1,12 @@
 //! Organisations (tree and lookup), fields and legal documents.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use thutuc_domain::legal::LegalDocument;
 use thutuc_domain::org::{OrgKind, Sector};
 use thutuc_store::Store;
 
+use crate::extract::ApiQuery;
 use crate::error::{WebError, WebResult};
 use crate::state::{AppState, OrgTree};
 use crate::views::*;
@@ -32,7 +33,7 @@ fn org_view(tree: &OrgTree, o: &thutuc_domain::org::Organisation) -> Organisatio
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", params(OrgListQuery), responses((status = 200, description = "Organisations", body = Object)))]
 pub async fn list<S: Store>(
     State(st): State<AppState<S>>,
-    Query(q): Query<OrgListQuery>,
+    ApiQuery(q): ApiQuery<OrgListQuery>,
 ) -> WebResult<Json<PageView<OrganisationView>>> {
     let tree = st.tree();
     let kind = match q.kind.as_deref() {
@@ -109,7 +110,7 @@ pub async fn sectors<S: Store>(State(st): State<AppState<S>>) -> WebResult<Json<
 #[utoipa::path(get, path = "/api/v1/legal-documents", tag = "legal", params(TextQuery), responses((status = 200, description = "Documents", body = Object)))]
 pub async fn legal_list<S: Store>(
     State(st): State<AppState<S>>,
-    Query(q): Query<TextQuery>,
+    ApiQuery(q): ApiQuery<TextQuery>,
 ) -> WebResult<Json<PageView<LegalDocument>>> {
     Ok(Json(
         st.store

@@ -2,7 +2,7 @@
 //! diff, completeness, localisations, and draft editing.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use thutuc_domain::access::Action;
@@ -14,6 +14,7 @@ use thutuc_store::{
 };
 
 use crate::auth::Actor;
+use crate::extract::{ApiJson, ApiQuery};
 use crate::error::{WebError, WebResult};
 use crate::state::{AppState, CachedVersion};
 use crate::views::*;
@@ -83,7 +84,7 @@ pub fn filter_from_query<S: Store>(
     responses((status = 200, description = "A page of procedures", body = Object), (status = 400, description = "Bad filter")))]
 pub async fn list<S: Store>(
     State(st): State<AppState<S>>,
-    Query(q): Query<ProcedureListQuery>,
+    ApiQuery(q): ApiQuery<ProcedureListQuery>,
 ) -> WebResult<Json<PageView<ProcedureSummary>>> {
     let f = filter_from_query(&st, &q)?;
     Ok(Json(st.store.list_procedures(&f).await?.into()))
@@ -207,7 +208,7 @@ pub async fn version<S: Store>(
 pub async fn diff_versions<S: Store>(
     State(st): State<AppState<S>>,
     Path(code): Path<String>,
-    Query(q): Query<DiffQuery>,
+    ApiQuery(q): ApiQuery<DiffQuery>,
 ) -> WebResult<Json<DiffView>> {
     let code = TthcCode::parse(&code)?;
     let to = match q.to {
@@ -245,7 +246,7 @@ pub async fn diff_versions<S: Store>(
 pub async fn completeness_report<S: Store>(
     State(st): State<AppState<S>>,
     Path(code): Path<String>,
-    Query(q): Query<SeqQuery>,
+    ApiQuery(q): ApiQuery<SeqQuery>,
 ) -> WebResult<Json<completeness::CompletenessReport>> {
     let code = TthcCode::parse(&code)?;
     let v = match q.seq {
@@ -278,7 +279,7 @@ pub async fn create_draft<S: Store>(
     State(st): State<AppState<S>>,
     actor: Actor,
     Path(code): Path<String>,
-    Json(req): Json<CreateDraftRequest>,
+    ApiJson(req): ApiJson<CreateDraftRequest>,
 ) -> WebResult<(StatusCode, Json<VersionView>)> {
     let code = TthcCode::parse(&code)?;
     let kind = match req.kind.as_deref() {
@@ -332,7 +333,7 @@ pub async fn update_draft<S: Store>(
     State(st): State<AppState<S>>,
     actor: Actor,
     Path((code, seq)): Path<(String, i64)>,
-    Json(req): Json<UpdateDraftRequest>,
+    ApiJson(req): ApiJson<UpdateDraftRequest>,
 ) -> WebResult<Json<VersionView>> {
     let code = TthcCode::parse(&code)?;
     let p = st.store.get_procedure(&code).await?;
@@ -356,7 +357,7 @@ pub async fn draft_status<S: Store>(
     State(st): State<AppState<S>>,
     actor: Actor,
     Path((code, seq)): Path<(String, i64)>,
-    Json(req): Json<DraftStatusRequest>,
+    ApiJson(req): ApiJson<DraftStatusRequest>,
 ) -> WebResult<Json<VersionView>> {
     let code = TthcCode::parse(&code)?;
     let status = VersionStatus::parse(&req.status)

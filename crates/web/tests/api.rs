@@ -1,0 +1,262 @@
+//! HTTP-level tests of `/api/v1`: status codes, problem+json, ETags, authorisation and
+//! optimistic concurrency, through the real router on a SQLite database.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use thutuc_domain::calendar::Calendar;
+use thutuc_domain::org::{OrgKind, Organisation};
+use thutuc_domain::params::PublicationRules;
+use thutuc_store::{NewUser, OrgStore, UserStore};
+use thutuc_store_sqlite::SqliteStore;
+use thutuc_web::AppState;
+use thutuc_web::auth::hash_token;
+use tower::ServiceExt;
+
+struct App {
+    router: Router,
+    _dir: tempfile::TempDir,
+}
+
+fn org(id: &str, name: &str, kind: OrgKind, parent: Option<&str>) -> Organisation {
+    Organisation { id: id.into(), name: name.into(), kind, eid: None, admin_code: None, parent: parent.map(Into::into), valid_from: None, valid_to: None }
+}
+
+async fn app() -> App {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = SqliteStore::connect(dir.path().join("t.db").to_str().expect("path")).await.expect("store");
+    store
+        .upsert_orgs(&[
+            org("CP", "Chính phủ", OrgKind::Government, None),
+            org("BTP", "Bộ Tư pháp", OrgKind::Ministry, Some("CP")),
+            org("BYT", "Bộ Y tế", OrgKind::Ministry, Some("CP")),
+            org("P01", "Thành phố Hà Nội", OrgKind::Province, Some("CP")),
+        ])
+        .await
+        .expect("orgs");
+    for (email, org, role, token) in [
+        ("officer@btp", "BTP", "officer", "tok-officer"),
+        ("leader@btp", "BTP", "leader", "tok-leader"),
+        ("officer@byt", "BYT", "officer", "tok-byt"),
+        ("wg@vpcp", "CP", "oversight", "tok-wg"),
+    ] {
+        let u = store
+            .create_user(&NewUser { email: email.into(), name: email.into(), org_id: org.into(), role: role.into(), password_hash: "x".into() })
+            .await
+            .expect("user");
+        store.add_token(u.id, &hash_token(token), "test").await.expect("token");
+    }
+    let state = AppState::new(store, PublicationRules::default(), Calendar::default_vn().expect("calendar")).await.expect("state");
+    App { router: thutuc_web::router(state), _dir: dir }
+}
+
+impl App {
+    async fn call(&self, method: &str, uri: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, axum::http::HeaderMap, Value) {
+        let mut req = Request::builder().method(method).uri(uri);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .expect("request");
+        let resp = self.router.clone().oneshot(req).await.expect("response");
+        let (status, headers) = (resp.status(), resp.headers().clone());
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        let v = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+        (status, headers, v)
+    }
+}
+
+fn content(name: &str, days: u32) -> Value {
+    json!({
+        "name": name,
+        "levels": ["commune"],
+        "sector": "Hộ tịch",
+        "subjects": ["Công dân Việt Nam"],
+        "executing_agency": [{"name": "Ủy ban nhân dân cấp xã"}],
+        "steps": [{"description": "Nộp hồ sơ"}],
+        "channels": [{"method": "direct", "time": {"value": days, "unit": "working_day"}, "fees": []}],
+        "dossier": [{"components": [{"name": "Tờ khai", "originals": 1, "copies": 0}]}]
+    })
+}
+
+fn decision(number: &str, kind: &str, signed: &str, effective: &str, content: Option<Value>) -> Value {
+    json!({
+        "number": number, "title": "Công bố", "signed_on": signed, "effective_on": effective,
+        "issuer_org": "BTP", "issuer_kind": "ministry",
+        "entries": [{"kind": kind, "code": "1.000080", "content": content}]
+    })
+}
+
+async fn publish_first_version(a: &App) {
+    let (s, _, body) = a.call("POST", "/api/v1/decisions", Some("tok-officer"), Some(decision("1/QĐ-BTP", "new", "2025-01-02", "2025-02-01", Some(content("Đăng ký khai sinh", 15))))).await;
+    assert_eq!(s, StatusCode::CREATED, "{body}");
+    let (s, _, body) = a.call("POST", "/api/v1/decisions/1%2FQ%C4%90-BTP/apply", Some("tok-leader"), Some(json!({"rev": 1}))).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn health_openapi_and_unknown_routes_answer_cleanly() {
+    let a = app().await;
+    let (s, _, v) = a.call("GET", "/healthz", None, None).await;
+    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("ok")));
+    let (s, _, v) = a.call("GET", "/api/openapi.json", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["openapi"].as_str().map(|x| &x[..3]), Some("3.1"));
+    assert!(v["paths"]["/api/v1/procedures/{code}"].is_object());
+    let (s, h, v) = a.call("GET", "/nope", None, None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_eq!(h[header::CONTENT_TYPE], "application/problem+json");
+    assert_eq!(v["status"], 404);
+    let (s, _, _) = a.call("GET", "/api/docs/", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn malformed_and_unknown_codes_get_clear_errors() {
+    let a = app().await;
+    let (s, _, v) = a.call("GET", "/api/v1/procedures/1.00008", None, None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(v["detail"].as_str().unwrap_or_default().contains("1.00008"), "{v}");
+    let (s, _, v) = a.call("GET", "/api/v1/procedures/9.999999", None, None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+    let (s, _, _) = a.call("GET", "/api/v1/procedures?status=bogus", None, None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_published_procedure_is_served_with_an_etag_and_revalidates() {
+    let a = app().await;
+    publish_first_version(&a).await;
+    let (s, h, v) = a.call("GET", "/api/v1/procedures/1.000080", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["version"]["content"]["name"], "Đăng ký khai sinh");
+    assert_eq!(v["completeness"]["complete"], true, "{v}");
+    let etag = h[header::ETAG].to_str().expect("etag").to_string();
+    let req = Request::get("/api/v1/procedures/1.000080").header(header::IF_NONE_MATCH, &etag).body(Body::empty()).expect("req");
+    let resp = a.router.clone().oneshot(req).await.expect("resp");
+    assert_eq!(resp.status(), StatusCode::NOT_MODIFIED);
+    let (s, _, v) = a.call("GET", "/api/v1/procedures?q=dang%20ky&limit=5", None, None).await;
+    assert_eq!((s, v["total"].as_i64()), (StatusCode::OK, Some(1)));
+}
+
+#[tokio::test]
+async fn writes_need_a_token_and_the_right_organisation() {
+    let a = app().await;
+    publish_first_version(&a).await;
+    let body = json!({"content": content("Đăng ký khai sinh", 10)});
+    let (s, _, _) = a.call("POST", "/api/v1/procedures/1.000080/drafts", None, Some(body.clone())).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, _, _) = a.call("POST", "/api/v1/procedures/1.000080/drafts", Some("bad-token"), Some(body.clone())).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, _, v) = a.call("POST", "/api/v1/procedures/1.000080/drafts", Some("tok-byt"), Some(body.clone())).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    let (s, _, _) = a.call("POST", "/api/v1/procedures/1.000080/drafts", Some("tok-wg"), Some(body.clone())).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "oversight reads but does not edit");
+    let (s, _, v) = a.call("POST", "/api/v1/procedures/1.000080/drafts", Some("tok-officer"), Some(body.clone())).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["seq"], 2);
+    let (s, _, v) = a.call("POST", "/api/v1/procedures/1.000080/drafts", Some("tok-officer"), Some(body)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    // Drafts are not public.
+    let (s, _, _) = a.call("GET", "/api/v1/procedures/1.000080/versions/2", None, None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _, _) = a.call("GET", "/api/v1/procedures/1.000080/versions/2", Some("tok-byt"), None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, _) = a.call("GET", "/api/v1/procedures/1.000080/versions/2", Some("tok-wg"), None).await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_stale_edit_gets_409_with_the_current_state_and_nothing_is_overwritten() {
+    let a = app().await;
+    publish_first_version(&a).await;
+    a.call("POST", "/api/v1/procedures/1.000080/drafts", Some("tok-officer"), Some(json!({"content": content("Đăng ký khai sinh", 10)}))).await;
+    let (s, _, _) = a.call("PUT", "/api/v1/procedures/1.000080/versions/2", Some("tok-officer"), Some(json!({"rev": 1, "content": content("Đăng ký khai sinh", 9)}))).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, h, v) = a.call("PUT", "/api/v1/procedures/1.000080/versions/2", Some("tok-leader"), Some(json!({"rev": 1, "content": content("Đăng ký khai sinh", 7)}))).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert_eq!(h[header::CONTENT_TYPE], "application/problem+json");
+    assert_eq!(v["current"]["rev"], 2, "{v}");
+    assert_eq!(v["current"]["content"]["channels"][0]["time"]["value"], 9.0);
+}
+
+#[tokio::test]
+async fn a_leader_publishes_an_amendment_and_the_public_view_updates_at_once() {
+    let a = app().await;
+    publish_first_version(&a).await;
+    let (_, _, first) = a.call("GET", "/api/v1/procedures/1.000080", None, None).await;
+    assert_eq!(first["version"]["seq"], 1);
+    let (s, _, _) = a.call("POST", "/api/v1/decisions", Some("tok-officer"), Some(decision("2/QĐ-BTP", "amended", "2025-05-02", "2025-05-12", Some(content("Đăng ký khai sinh", 10))))).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, _, v) = a.call("GET", "/api/v1/decisions/2%2FQ%C4%90-BTP", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["timeliness"]["late"], true, "a ministry must publish 20 days ahead: {v}");
+    let (s, _, _) = a.call("POST", "/api/v1/decisions/2%2FQ%C4%90-BTP/apply", Some("tok-officer"), Some(json!({"rev": 1}))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "officers prepare, leaders publish");
+    let (s, _, v) = a.call("POST", "/api/v1/decisions/2%2FQ%C4%90-BTP/apply", Some("tok-leader"), Some(json!({"rev": 1, "dry_run": true}))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, _, still) = a.call("GET", "/api/v1/procedures/1.000080", None, None).await;
+    assert_eq!(still["version"]["seq"], 1, "dry run changes nothing");
+    let (s, _, v) = a.call("POST", "/api/v1/decisions/2%2FQ%C4%90-BTP/apply", Some("tok-leader"), Some(json!({"rev": 1}))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, _, now) = a.call("GET", "/api/v1/procedures/1.000080", None, None).await;
+    assert_eq!(now["version"]["seq"], 2);
+    let (s, _, d) = a.call("GET", "/api/v1/procedures/1.000080/diff", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(d["changes"][0]["text_vi"], "Thời hạn giải quyết (Trực tiếp): 15 ngày làm việc → 10 ngày làm việc");
+    let (_, _, vs) = a.call("GET", "/api/v1/procedures/1.000080/versions", None, None).await;
+    assert_eq!(vs.as_array().map(Vec::len), Some(2));
+    assert_eq!(vs[0]["valid_to"], "2025-05-11");
+    let (s, _, _) = a.call("POST", "/api/v1/decisions/2%2FQ%C4%90-BTP/apply", Some("tok-leader"), Some(json!({"rev": 2}))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "applied twice");
+}
+
+#[tokio::test]
+async fn a_decision_for_a_missing_procedure_is_refused_with_its_line() {
+    let a = app().await;
+    let (s, _, _) = a.call("POST", "/api/v1/decisions", Some("tok-officer"), Some(decision("3/QĐ-BTP", "amended", "2025-01-02", "2025-02-01", None))).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, _, v) = a.call("POST", "/api/v1/decisions/3%2FQ%C4%90-BTP/apply", Some("tok-leader"), Some(json!({"rev": 1}))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(v["detail"].as_str().unwrap_or_default().contains("dòng 1"), "{v}");
+    let (s, h, v) = a.call("POST", "/api/v1/decisions", Some("tok-officer"), Some(json!({"number": "x"}))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert_eq!(h[header::CONTENT_TYPE], "application/problem+json");
+    assert!(v["detail"].as_str().unwrap_or_default().contains("signed_on"), "{v}");
+}
+
+#[tokio::test]
+async fn calendar_endpoints_answer_and_reject_bad_dates() {
+    let a = app().await;
+    let (s, _, v) = a.call("GET", "/api/v1/calendar/tet/2025", None, None).await;
+    assert_eq!((s, v["date"].as_str()), (StatusCode::OK, Some("2025-01-29")));
+    let (_, _, v) = a.call("GET", "/api/v1/calendar/add-working-days?date=2025-04-25&days=3", None, None).await;
+    assert_eq!(v["result"], "2025-04-29", "Sat 26/04/2025 is a swapped working day");
+    let (_, _, v) = a.call("GET", "/api/v1/calendar/holidays?year=2025", None, None).await;
+    assert!(v.as_array().is_some_and(|d| d.len() >= 12));
+    let (s, _, _) = a.call("GET", "/api/v1/calendar/lunar/2025-13-01", None, None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, _, _) = a.call("GET", "/api/v1/calendar/tet/2200", None, None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, _, _) = a.call("GET", "/api/v1/calendar/add-working-days?date=2025-04-25&days=-1", None, None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn organisations_and_metrics_are_served() {
+    let a = app().await;
+    let (_, _, v) = a.call("GET", "/api/v1/organisations?parent=CP", None, None).await;
+    assert_eq!(v["total"], 3);
+    let (_, _, v) = a.call("GET", "/api/v1/organisations?q=ha%20noi", None, None).await;
+    assert_eq!(v["items"][0]["id"], "P01");
+    let (s, _, _) = a.call("GET", "/api/v1/organisations/NOPE", None, None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _, v) = a.call("GET", "/metrics", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(v.as_str().unwrap_or_default().contains("thutuc_http_requests_total"));
+}
