@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use thutuc_domain::legal::{LegalDocument, doc_type_from_number as legal_doc_type};
 use thutuc_domain::org::{Organisation, Sector};
 use thutuc_refdata::OrgIndex;
 use thutuc_store::{ImportAction, ImportItem, Store, StoreError};
@@ -96,6 +97,7 @@ pub async fn import_records<S: Store>(
     };
     let mut items = Vec::new();
     let mut sectors: BTreeMap<String, Sector> = BTreeMap::new();
+    let mut legal: BTreeMap<String, LegalDocument> = BTreeMap::new();
     for r in records {
         let r = match r {
             Ok(r) => r,
@@ -137,6 +139,18 @@ pub async fn import_records<S: Store>(
                 owner_org: Some(owner.clone()),
             });
         }
+        for b in &content.legal_bases {
+            if let Some(n) = b.number.as_deref().filter(|n| n.contains('/')) {
+                legal.entry(n.to_string()).or_insert_with(|| LegalDocument {
+                    number: n.to_string(),
+                    doc_type: legal_doc_type(n).to_string(),
+                    title: b.title.clone(),
+                    issuer: String::new(),
+                    signed_on: None,
+                    effective_on: None,
+                });
+            }
+        }
         items.push(ImportItem {
             code: r.code,
             kind: r.kind,
@@ -153,6 +167,8 @@ pub async fn import_records<S: Store>(
     }
     let sectors: Vec<Sector> = sectors.into_values().collect();
     store.upsert_sectors(&sectors).await?;
+    let legal: Vec<LegalDocument> = legal.into_values().collect();
+    store.upsert_legal_docs(&legal).await?;
     for chunk in items.chunks(if opts.partial { 2_000 } else { usize::MAX }) {
         for o in store.import_batch(chunk).await? {
             match o.action {

@@ -1054,7 +1054,9 @@ macro_rules! impl_sql_store {
                     for d in docs {
                         sqlx::query(
                             "INSERT INTO legal_documents (number, doc_type, title, issuer, signed_on, effective_on, search_key) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                             ON CONFLICT (number) DO UPDATE SET doc_type = excluded.doc_type, title = excluded.title, issuer = excluded.issuer, \
+                             ON CONFLICT (number) DO UPDATE SET doc_type = excluded.doc_type, \
+                             title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE legal_documents.title END, \
+                             issuer = CASE WHEN excluded.issuer <> '' THEN excluded.issuer ELSE legal_documents.issuer END, \
                              signed_on = COALESCE(excluded.signed_on, legal_documents.signed_on), effective_on = COALESCE(excluded.effective_on, legal_documents.effective_on), search_key = excluded.search_key",
                         )
                         .bind(&d.number)

@@ -82,6 +82,10 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
             get(procedures::localisations::<S>),
         )
         .route(
+            "/procedures/{code}/localisations/{org}",
+            axum::routing::put(procedures::put_localisation::<S>),
+        )
+        .route(
             "/procedures/{code}/drafts",
             post(procedures::create_draft::<S>),
         )

@@ -31,6 +31,7 @@ impl Modify for Bearer {
         api::procedures::diff_versions,
         api::procedures::completeness_report,
         api::procedures::localisations,
+        api::procedures::put_localisation,
         api::procedures::create_draft,
         api::procedures::update_draft,
         api::procedures::draft_status,

@@ -259,3 +259,17 @@ pub struct Health {
     /// Storage backend.
     pub backend: &'static str,
 }
+
+/// Creates or edits a localisation.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LocalisationRequest {
+    /// Revision seen (0 to create).
+    #[serde(default)]
+    pub rev: i64,
+    /// Local service code, e.g. `1.000080.000.00.00.H26`.
+    pub local_code: Option<String>,
+    /// Local fees, time limits, body, address.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub overrides: thutuc_store::LocalOverrides,
+}

@@ -41,6 +41,7 @@ async fn app() -> App {
         ("leader@btp", "BTP", "leader", "tok-leader"),
         ("officer@byt", "BYT", "officer", "tok-byt"),
         ("wg@vpcp", "CP", "oversight", "tok-wg"),
+        ("officer@hn", "P01", "officer", "tok-hn"),
     ] {
         let u = store
             .create_user(&NewUser { email: email.into(), name: email.into(), org_id: org.into(), role: role.into(), password_hash: "x".into() })
@@ -259,4 +260,25 @@ async fn organisations_and_metrics_are_served() {
     let (s, _, v) = a.call("GET", "/metrics", None, None).await;
     assert_eq!(s, StatusCode::OK);
     assert!(v.as_str().unwrap_or_default().contains("thutuc_http_requests_total"));
+}
+
+#[tokio::test]
+async fn a_province_localises_a_central_procedure_and_sees_drift() {
+    let a = app().await;
+    publish_first_version(&a).await;
+    let body = json!({"rev": 0, "local_code": "1.000080.000.00.00.H26", "overrides": {"notes": "Phí theo Nghị quyết HĐND"}});
+    let (s, _, _) = a.call("PUT", "/api/v1/procedures/1.000080/localisations/P01", Some("tok-byt"), Some(body.clone())).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, v) = a.call("PUT", "/api/v1/procedures/1.000080/localisations/P01", Some("tok-hn"), Some(json!({"rev": 0, "local_code": "1.000081.H26"}))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "local code of another procedure: {v}");
+    let (s, _, v) = a.call("PUT", "/api/v1/procedures/1.000080/localisations/P01", Some("tok-hn"), Some(body.clone())).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!((v["rev"].as_i64(), v["drifted"].as_bool()), (Some(1), Some(false)));
+    let (s, _, _) = a.call("PUT", "/api/v1/procedures/1.000080/localisations/P01", Some("tok-hn"), Some(body)).await;
+    assert_eq!(s, StatusCode::CONFLICT, "rev 0 is stale now");
+    a.call("POST", "/api/v1/decisions", Some("tok-officer"), Some(decision("2/QĐ-BTP", "amended", "2025-05-02", "2025-06-01", Some(content("Đăng ký khai sinh", 10))))).await;
+    let (s, _, v) = a.call("POST", "/api/v1/decisions/2%2FQ%C4%90-BTP/apply", Some("tok-leader"), Some(json!({"rev": 1}))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, _, v) = a.call("GET", "/api/v1/procedures/1.000080/localisations", None, None).await;
+    assert_eq!(v[0]["drifted"], true, "{v}");
 }

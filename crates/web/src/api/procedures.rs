@@ -374,3 +374,37 @@ pub async fn draft_status<S: Store>(
         version: v,
     }))
 }
+
+/// Creates or edits a province's localisation of a central procedure (rev 0 to create).
+#[utoipa::path(put, path = "/api/v1/procedures/{code}/localisations/{org}", tag = "procedures", request_body = LocalisationRequest,
+    params(("code" = String, Path, description = "Mã TTHC"), ("org" = String, Path, description = "Localising organisation, e.g. P01")), security(("bearer" = [])),
+    responses((status = 200, description = "Saved", body = Object), (status = 409, description = "Stale revision"), (status = 403, description = "Not your organisation")))]
+pub async fn put_localisation<S: Store>(
+    State(st): State<AppState<S>>,
+    actor: Actor,
+    Path((code, org)): Path<(String, String)>,
+    crate::extract::ApiJson(req): crate::extract::ApiJson<LocalisationRequest>,
+) -> WebResult<Json<thutuc_store::Localisation>> {
+    let code = TthcCode::parse(&code)?;
+    if st.tree().get(&org).is_none() {
+        return Err(WebError::bad_request(format!("tổ chức «{org}» không tồn tại / unknown organisation")));
+    }
+    if let Some(lc) = &req.local_code {
+        match thutuc_domain::ProcedureRef::parse(lc)? {
+            thutuc_domain::ProcedureRef::Local { code: c, .. } if c == code => {}
+            _ => return Err(WebError::bad_request(format!("local_code «{lc}» phải có dạng {code}.<mã đơn vị>"))),
+        }
+    }
+    let cap = actor.may(&st, Action::EditDraft, &org)?;
+    let current = st.store.current_version(&code).await?;
+    let loc = thutuc_store::Localisation {
+        code,
+        org_id: cap.org.clone(),
+        local_code: req.local_code,
+        overrides: req.overrides,
+        central_seq: current.seq,
+        drifted: false,
+        rev: req.rev,
+    };
+    Ok(Json(st.store.upsert_localisation(&loc).await?))
+}
