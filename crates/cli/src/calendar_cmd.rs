@@ -6,6 +6,8 @@ use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
 use thutuc_domain::calendar;
 
+use thutuc_store::Store;
+
 use crate::config::Config;
 
 /// Output format for holiday lists.
@@ -55,7 +57,7 @@ pub enum CalendarCmd {
         /// YYYY-MM-DD.
         to: String,
     },
-    /// Check a notice CSV (date,kind,name_vi,source) against the calendar and print the year it defines.
+    /// Load a notice CSV (date,kind,name_vi,source) into the database, checked against the calendar.
     Import {
         /// CSV file.
         file: String,
@@ -68,9 +70,25 @@ fn date(s: &str) -> anyhow::Result<NaiveDate> {
     })
 }
 
-/// Runs a calendar command.
-pub fn run(cfg: &Config, cmd: CalendarCmd) -> anyhow::Result<ExitCode> {
-    let cal = cfg.calendar()?;
+/// Loads a notice CSV into the database after checking it against the whole calendar: the
+/// rows then override the embedded notices for their dates (servers pick them up on start).
+pub async fn import<S: Store>(store: &S, cfg: &Config, file: &str) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+    let rows = calendar::parse_notice_csv(&text).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+    let mut stored = store.calendar_days().await?;
+    let new_dates: std::collections::BTreeSet<_> = rows.iter().map(|r| r.date).collect();
+    stored.retain(|r| !new_dates.contains(&r.date));
+    stored.extend(rows.iter().cloned());
+    cfg.calendar_with(stored).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+    store.upsert_calendar_days(&rows, "cli").await?;
+    let years: std::collections::BTreeSet<i32> = rows.iter().map(|r| chrono::Datelike::year(&r.date)).collect();
+    println!("{file}: đã nạp {} dòng cho năm {:?} / loaded {} rows", rows.len(), years, rows.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs a calendar command against the calendar in force (configuration + stored rows).
+pub async fn run<S: Store>(store: &S, cfg: &Config, cmd: CalendarCmd) -> anyhow::Result<ExitCode> {
+    let cal = cfg.calendar_with(store.calendar_days().await?)?;
     match cmd {
         CalendarCmd::Tet { year } => println!("{}", calendar::tet(year)?),
         CalendarCmd::Lunar { date: d } => {
@@ -128,20 +146,7 @@ pub fn run(cfg: &Config, cmd: CalendarCmd) -> anyhow::Result<ExitCode> {
         CalendarCmd::Between { from, to } => {
             println!("{}", cal.working_days_between(date(&from)?, date(&to)?)?)
         }
-        CalendarCmd::Import { file } => {
-            let text =
-                std::fs::read_to_string(&file).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-            let rows =
-                calendar::parse_notice_csv(&text).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-            let mut all = calendar::parse_notice_csv(calendar::NOTICES_CSV)?;
-            all.extend(rows.iter().cloned());
-            calendar::Calendar::new(cfg.calendar.clone(), all)
-                .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-            println!(
-                "{file}: {} dòng hợp lệ / valid rows. Thêm tệp vào `calendar_notice_files` trong thutuc.toml để áp dụng.",
-                rows.len()
-            );
-        }
+        CalendarCmd::Import { file } => return import(store, cfg, &file).await,
     }
     Ok(ExitCode::SUCCESS)
 }

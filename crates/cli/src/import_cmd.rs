@@ -14,7 +14,7 @@ use crate::config::Config;
 /// Arguments of `thutuc import`.
 #[derive(Args, Debug)]
 pub struct ImportArgs {
-    /// portal-page, portal-json, structured, csdl-xlsx or decisions.
+    /// portal-page, portal-json, structured, csdl-xlsx, decisions, or thutuc's own json, csv, xlsx.
     pub format: String,
     /// The file (.jsonl, .jsonl.gz, .xlsx).
     pub file: String,
@@ -115,12 +115,19 @@ fn print_summary(file: &str, s: &ImportSummary) {
 /// Runs an import.
 pub async fn run<S: Store>(store: &S, cfg: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
     crate::seed::ensure_reference(store).await?;
-    let format = Format::parse(&args.format)?;
     let valid_from = match &args.valid_from {
         Some(v) => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
             .map_err(|_| anyhow::anyhow!("--valid-from «{v}» phải có dạng YYYY-MM-DD"))?,
         None => today_vn(),
     };
+    if let Some(own) = thutuc_import::own::OwnFormat::parse(&args.format) {
+        let records = thutuc_import::own::read_own(own, &args.file)?;
+        let opts = ImportOptions { partial: args.partial, owner: args.org.clone(), valid_from, dry_run: args.dry_run };
+        let summary = import_records(store, records, &opts).await?;
+        print_summary(&args.file, &summary);
+        return Ok(if summary.rejected.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) });
+    }
+    let format = Format::parse(&args.format)?;
     if format == Format::Decisions {
         return import_decisions(store, cfg, &args).await;
     }

@@ -4,7 +4,10 @@
 mod calendar_cmd;
 mod config;
 mod demo;
+mod dev_cmd;
+mod export_cmd;
 mod import_cmd;
+mod report_cmd;
 mod seed;
 mod serve;
 mod users;
@@ -73,6 +76,14 @@ enum Command {
     Calendar(calendar_cmd::CalendarCmd),
     /// Import procedures or decisions from a file.
     Import(import_cmd::ImportArgs),
+    /// Export the catalogue: json, csv, xlsx (re-importable) or cpsv-jsonld (CPSV-AP 3.2.0).
+    Export(export_cmd::ExportArgs),
+    /// Developer tools: scale generator.
+    #[command(subcommand)]
+    Dev(dev_cmd::DevCmd),
+    /// Statistics reports: procedures issued, amended, replaced, abolished by period.
+    #[command(subcommand)]
+    Report(report_cmd::ReportCmd),
 }
 
 fn main() -> std::process::ExitCode {
@@ -129,9 +140,17 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             );
         }
         Command::User(cmd) => with_store!(&cfg.db.clone(), |s| users::run(&s, cmd).await)?,
-        Command::Calendar(cmd) => return calendar_cmd::run(&cfg, cmd),
+        Command::Calendar(calendar_cmd::CalendarCmd::Import { file }) => {
+            return with_store!(&cfg.db.clone(), |s| calendar_cmd::import(&s, &cfg, &file).await);
+        }
+        Command::Calendar(cmd) => return with_store!(&cfg.db.clone(), |s| calendar_cmd::run(&s, &cfg, cmd).await),
         Command::Import(args) => {
             return with_store!(&cfg.db.clone(), |s| import_cmd::run(&s, &cfg, args).await);
+        }
+        Command::Export(args) => return with_store!(&cfg.db.clone(), |s| export_cmd::run(&s, args).await),
+        Command::Dev(cmd) => return with_store!(&cfg.db.clone(), |s| dev_cmd::run(&s, cmd).await),
+        Command::Report(cmd) => {
+            return with_store!(&cfg.db.clone(), |s| report_cmd::run(&s, &cfg, cmd).await);
         }
     }
     Ok(std::process::ExitCode::SUCCESS)

@@ -23,7 +23,8 @@ pub fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
 /// Serves `store`. `banner` is printed once listening (the demo prints its accounts there).
 pub async fn serve<S: Store>(store: S, cfg: &Config, banner: Option<String>) -> anyhow::Result<()> {
     crate::seed::ensure_reference(&store).await?;
-    let state = AppState::new(store, cfg.publication.clone(), cfg.calendar()?).await?;
+    let stored = store.calendar_days().await?;
+    let state = AppState::new(store, cfg.publication.clone(), cfg.calendar_with(stored)?).await?;
     tokio::spawn(thutuc_web::state::catch_up_loop(state.clone()));
     let app = thutuc_web::router(state);
     let listener = tokio::net::TcpListener::bind(&cfg.listen)

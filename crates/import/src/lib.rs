@@ -16,6 +16,7 @@ pub mod apply;
 pub mod cells;
 pub mod decisions;
 mod jsonl;
+pub mod own;
 pub mod portal_json;
 pub mod portal_page;
 pub mod quality;

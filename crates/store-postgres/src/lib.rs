@@ -53,9 +53,15 @@ impl PgStore {
 
     /// Row locks on the records a write depends on.
     const FOR_UPDATE: &'static str = " FOR UPDATE";
+
+    /// Lock suffix for the procedure row `p` in a query with outer joins.
+    const FOR_UPDATE_OF_P: &'static str = " FOR UPDATE OF p";
 }
 
 thutuc_store_sql::impl_sql_store!(PgStore, sqlx::Postgres);
+thutuc_store_sql::impl_sql_auth_store!(PgStore, sqlx::Postgres);
+thutuc_store_sql::impl_sql_stats_store!(PgStore, sqlx::Postgres);
+thutuc_store_sql::impl_sql_calendar_store!(PgStore, sqlx::Postgres);
 
 impl Store for PgStore {
     fn backend(&self) -> &'static str {

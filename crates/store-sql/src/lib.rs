@@ -12,8 +12,13 @@
 //! `Encode`/`Decode`) must be repeated at every call site; the macro expands to concrete code
 //! per backend and keeps the SQL in one place.
 
+mod auth_macros;
+mod calendar_macros;
 mod macros;
 pub mod rows;
+#[doc(hidden)]
+pub mod stats_helpers;
+mod stats_macros;
 
 #[doc(hidden)]
 pub mod deps {

@@ -106,7 +106,13 @@ macro_rules! impl_sql_store {
 
             /// Reads a procedure's state inside a write transaction.
             async fn load_state(tx: &mut Tx, code: &TthcCode) -> StoreResult<ProcState> {
-                let sql = format!("SELECT abolished, current_seq, draft_seq FROM procedures WHERE code = $1{}", <$store>::FOR_UPDATE);
+                // One round trip: the procedure row (locked) with its current and draft contents.
+                let sql = format!(
+                    "SELECT p.abolished, p.current_seq, p.draft_seq, c.status AS c_status, c.valid_from AS c_from, c.valid_to AS c_to, c.content AS c_content, d.content AS d_content \
+                     FROM procedures p LEFT JOIN procedure_versions c ON c.code = p.code AND c.seq = p.current_seq \
+                     LEFT JOIN procedure_versions d ON d.code = p.code AND d.seq = p.draft_seq WHERE p.code = $1{}",
+                    <$store>::FOR_UPDATE_OF_P
+                );
                 let Some(p) = sqlx::query(&sql).bind(code.as_str()).fetch_optional(&mut **tx).await.map_err(map_err)? else {
                     return Ok(ProcState::default());
                 };
@@ -114,21 +120,21 @@ macro_rules! impl_sql_store {
                 let current: Option<i64> = p.try_get("current_seq").map_err(map_err)?;
                 let draft: Option<i64> = p.try_get("draft_seq").map_err(map_err)?;
                 if let Some(seq) = current {
-                    let v = fetch_version(&mut **tx, code, seq).await?;
-                    if v.status == VersionStatus::Published && v.valid_to.is_none() {
-                        let from = v.valid_from.unwrap_or(NaiveDate::MIN);
-                        st.current = Some((seq, from, v.content));
+                    let status: Option<String> = p.try_get("c_status").map_err(map_err)?;
+                    let to: Option<NaiveDate> = p.try_get("c_to").map_err(map_err)?;
+                    if status.as_deref() == Some(VersionStatus::Published.as_str()) && to.is_none() {
+                        let from: Option<NaiveDate> = p.try_get("c_from").map_err(map_err)?;
+                        let content: Option<String> = p.try_get("c_content").map_err(map_err)?;
+                        st.current = Some((seq, from.unwrap_or(NaiveDate::MIN), from_json(&content.unwrap_or_default())?));
                     }
                 }
                 if let Some(seq) = draft {
-                    let v = fetch_version(&mut **tx, code, seq).await?;
-                    st.draft = Some((seq, v.content));
+                    let content: Option<String> = p.try_get("d_content").map_err(map_err)?;
+                    st.draft = Some((seq, from_json(&content.unwrap_or_default())?));
                 }
-                st.max_seq = sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(seq), 0) FROM procedure_versions WHERE code = $1")
-                    .bind(code.as_str())
-                    .fetch_one(&mut **tx)
-                    .await
-                    .map_err(map_err)?;
+                // Versions are numbered in creation order and the newest is always the current
+                // one or the open draft, so the highest seq is the larger of the two.
+                st.max_seq = current.unwrap_or(0).max(draft.unwrap_or(0));
                 Ok(st)
             }
 
@@ -289,15 +295,25 @@ macro_rules! impl_sql_store {
                         .await?;
                     }
                     current = publ.seq;
-                    sqlx::query("UPDATE procedures SET current_seq = $2, draft_seq = CASE WHEN draft_seq = $2 THEN NULL ELSE draft_seq END WHERE code = $1")
-                        .bind(code.as_str())
-                        .bind(publ.seq)
-                        .execute(&mut **tx)
-                        .await
-                        .map_err(map_err)?;
-                    touch_procedure(tx, code, &publ.content).await?;
+                    let c = &publ.content;
+                    sqlx::query(
+                        "UPDATE procedures SET current_seq = $2, draft_seq = CASE WHEN draft_seq = $2 THEN NULL ELSE draft_seq END, \
+                         name = $3, search_key = $4, sector = $5, sector_id = $6, levels = $7, sort_key = $8, updated_at = $9 WHERE code = $1",
+                    )
+                    .bind(code.as_str())
+                    .bind(publ.seq)
+                    .bind(&c.name)
+                    .bind(search_key(code.as_str(), c))
+                    .bind(&c.sector)
+                    .bind(c.sector_id.clone().unwrap_or_else(|| Sector::id_for(&c.sector)))
+                    .bind(levels_text(&c.levels))
+                    .bind(text::sort_key(&c.name))
+                    .bind(Utc::now())
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(map_err)?;
                 }
-                if p.abolish || p.close.is_some() {
+                if p.abolish {
                     sqlx::query("UPDATE procedures SET abolished = (abolished OR $2), updated_at = $3 WHERE code = $1")
                         .bind(code.as_str())
                         .bind(p.abolish)
@@ -657,8 +673,89 @@ macro_rules! impl_sql_store {
 
                 async fn import_batch(&self, items: &[ImportItem]) -> StoreResult<Vec<ImportOutcome>> {
                     let mut tx = self.begin_write().await?;
+                    // Fast path: procedures that do not exist yet are inserted with multi-row
+                    // statements (two per 200 records); the rest take the per-record path.
+                    let mut existing = std::collections::HashSet::new();
+                    for chunk in items.chunks(500) {
+                        let mut qb = sqlx::QueryBuilder::<Db>::new("SELECT code FROM procedures WHERE code IN (");
+                        let mut sep = qb.separated(", ");
+                        for it in chunk {
+                            sep.push_bind(it.code.as_str());
+                        }
+                        qb.push(")");
+                        for code in qb.build_query_scalar::<String>().fetch_all(&mut *tx).await.map_err(map_err)? {
+                            existing.insert(code);
+                        }
+                    }
+                    let mut seen = std::collections::HashSet::new();
+                    let mut fresh: Vec<(usize, ProcedureContent)> = Vec::new();
+                    for (i, it) in items.iter().enumerate() {
+                        if !existing.contains(it.code.as_str()) && seen.insert(it.code.as_str()) {
+                            let mut content = it.content.clone();
+                            content.normalise();
+                            fresh.push((i, content));
+                        }
+                    }
+                    let now = Utc::now();
+                    for chunk in fresh.chunks(200) {
+                        let mut qb = sqlx::QueryBuilder::<Db>::new(
+                            "INSERT INTO procedures (code, kind, owner_org, abolished, current_seq, draft_seq, name, search_key, sector, sector_id, levels, sort_key, created_at, updated_at) ",
+                        );
+                        qb.push_values(chunk, |mut b, (i, c)| {
+                            let it = &items[*i];
+                            b.push_bind(it.code.as_str())
+                                .push_bind(it.kind.as_str())
+                                .push_bind(it.owner_org.as_str())
+                                .push_bind(false)
+                                .push_bind(1_i64)
+                                .push_bind(None::<i64>)
+                                .push_bind(c.name.clone())
+                                .push_bind(search_key(it.code.as_str(), c))
+                                .push_bind(c.sector.clone())
+                                .push_bind(c.sector_id.clone().unwrap_or_else(|| Sector::id_for(&c.sector)))
+                                .push_bind(levels_text(&c.levels))
+                                .push_bind(text::sort_key(&c.name))
+                                .push_bind(now)
+                                .push_bind(now);
+                        });
+                        qb.build().execute(&mut *tx).await.map_err(|e| match map_err(e) {
+                            StoreError::Invalid { .. } => StoreError::invalid("owner_org", "tổ chức chủ quản không tồn tại / unknown organisation"),
+                            other => other,
+                        })?;
+                        let mut rows = Vec::with_capacity(chunk.len());
+                        for (i, c) in chunk {
+                            rows.push((*i, to_json(c)?));
+                        }
+                        let mut qb = sqlx::QueryBuilder::<Db>::new(
+                            "INSERT INTO procedure_versions (code, seq, status, valid_from, valid_to, decision_no, change_kind, changed_components, name, content, rev, owner_org, created_by, created_at, updated_at) ",
+                        );
+                        qb.push_values(rows.iter().zip(chunk.iter()), |mut b, ((i, json), (_, c))| {
+                            let it = &items[*i];
+                            b.push_bind(it.code.as_str())
+                                .push_bind(1_i64)
+                                .push_bind(VersionStatus::Published.as_str())
+                                .push_bind(Some(it.valid_from))
+                                .push_bind(None::<NaiveDate>)
+                                .push_bind(it.decision_no.clone())
+                                .push_bind(ChangeKind::New.as_str())
+                                .push_bind("[]")
+                                .push_bind(c.name.clone())
+                                .push_bind(json.clone())
+                                .push_bind(1_i64)
+                                .push_bind(it.owner_org.as_str())
+                                .push_bind("import")
+                                .push_bind(now)
+                                .push_bind(now);
+                        });
+                        qb.build().execute(&mut *tx).await.map_err(map_err)?;
+                    }
+                    let fresh_idx: std::collections::HashSet<usize> = fresh.iter().map(|(i, _)| *i).collect();
                     let mut out = Vec::with_capacity(items.len());
-                    for it in items {
+                    for (idx, it) in items.iter().enumerate() {
+                        if fresh_idx.contains(&idx) {
+                            out.push(ImportOutcome { code: it.code.clone(), action: ImportAction::Created, seq: 1 });
+                            continue;
+                        }
                         let mut content = it.content.clone();
                         content.normalise();
                         let st = load_state(&mut tx, &it.code).await?;

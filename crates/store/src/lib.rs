@@ -7,9 +7,12 @@
 //! (an open draft already exists, overlapping validity) arrive as `StoreError::Rule` carrying
 //! the domain's message; optimistic-concurrency failures as `StoreError::Conflict`.
 
+pub mod auth;
+pub mod calendar;
 pub mod error;
 pub mod model;
 pub mod plan;
+pub mod stats;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -20,8 +23,11 @@ use thutuc_domain::org::{Organisation, Sector, UnitSuccession};
 use thutuc_domain::procedure::ProcedureContent;
 use thutuc_domain::version::{Procedure, ProcedureVersion, VersionStatus};
 
+pub use auth::*;
+pub use calendar::CalendarStore;
 pub use error::StoreError;
 pub use model::*;
+pub use stats::*;
 
 /// Result alias for store calls.
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -160,7 +166,19 @@ pub trait UserStore: Send + Sync {
 
 /// Everything the application needs from storage.
 pub trait Store:
-    OrgStore + ProcedureStore + DecisionStore + LegalDocStore + UserStore + Clone + 'static
+    OrgStore
+    + ProcedureStore
+    + DecisionStore
+    + LegalDocStore
+    + UserStore
+    + SessionStore
+    + LoginThrottle
+    + AccountStore
+    + AuditStore
+    + StatsStore
+    + CalendarStore
+    + Clone
+    + 'static
 {
     /// Backend name for logs and `/healthz` ("sqlite", "postgres").
     fn backend(&self) -> &'static str;

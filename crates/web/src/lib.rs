@@ -6,8 +6,11 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod i18n;
 pub mod metrics;
 pub mod openapi;
+pub mod pages;
+pub mod session;
 pub mod state;
 pub mod views;
 
@@ -51,8 +54,13 @@ impl<S: Store> OptionalFromRequestParts<AppState<S>> for Actor {
     }
 }
 
-/// Builds the whole router.
+/// Builds the whole router (portal settings from the environment, see [`session::PagesConfig`]).
 pub fn router<S: Store>(state: AppState<S>) -> Router {
+    router_with(state, session::PagesConfig::from_env())
+}
+
+/// Builds the whole router with explicit portal settings.
+pub fn router_with<S: Store>(state: AppState<S>, pages_cfg: session::PagesConfig) -> Router {
     use api::*;
     let v1 = Router::new()
         .route("/procedures", get(procedures::list::<S>))
@@ -110,17 +118,20 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
             "/calendar/add-working-days",
             get(calendar::add_working_days::<S>),
         )
-        .route("/calendar/between", get(calendar::between::<S>));
+        .route("/calendar/between", get(calendar::between::<S>))
+        .route("/export/{format}", get(export::export::<S>))
+        .route("/stats/changes", get(stats::changes::<S>))
+        .route("/reports/monthly", get(stats::monthly::<S>))
+        .route("/reports/period", get(stats::period::<S>));
     let metrics = state.metrics.clone();
     Router::new()
         .nest("/api/v1", v1)
         .route("/healthz", get(system::healthz::<S>))
         .route("/metrics", get(system::metrics::<S>))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi::ApiDoc::openapi()))
-        .fallback(|| async {
-            WebError::not_found("đường dẫn không tồn tại / no such route")
-        })
-        .with_state(state)
+        .with_state(state.clone())
+        .merge(pages::router(state, pages_cfg))
+        .layer(axum::middleware::from_fn(pages::security::headers))
         .layer(axum::middleware::from_fn_with_state(
             metrics,
             crate::metrics::track,

@@ -50,6 +50,10 @@ impl Modify for Bearer {
         api::calendar::holidays,
         api::calendar::add_working_days,
         api::calendar::between,
+        api::export::export,
+        api::stats::changes,
+        api::stats::monthly,
+        api::stats::period,
     ),
     modifiers(&Bearer),
     tags(
@@ -59,6 +63,8 @@ impl Modify for Bearer {
         (name = "organisations", description = "Tổ chức, đơn vị hành chính, lĩnh vực"),
         (name = "legal", description = "Văn bản pháp luật"),
         (name = "calendar", description = "Lịch ngày làm việc"),
+        (name = "export", description = "Dữ liệu mở: JSON, CSV, XLSX, CPSV-AP JSON-LD"),
+        (name = "stats", description = "Thống kê và báo cáo công bố TTHC"),
         (name = "system", description = "Giám sát"),
     )
 )]

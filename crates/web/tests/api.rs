@@ -282,3 +282,27 @@ async fn a_province_localises_a_central_procedure_and_sees_drift() {
     let (_, _, v) = a.call("GET", "/api/v1/procedures/1.000080/localisations", None, None).await;
     assert_eq!(v[0]["drifted"], true, "{v}");
 }
+
+#[tokio::test]
+async fn open_data_exports_and_json_ld_by_content_negotiation() {
+    let a = app().await;
+    publish_first_version(&a).await;
+    let (s, h, v) = a.call("GET", "/api/v1/export/json", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(h[header::CONTENT_TYPE].to_str().unwrap_or_default().starts_with("application/x-ndjson"));
+    assert!(v.to_string().contains("1.000080"), "{v}");
+    let (s, _, v) = a.call("GET", "/api/v1/export/csv?agency=BTP", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(v.as_str().unwrap_or_default().contains("Đăng ký khai sinh"));
+    let (s, _, _) = a.call("GET", "/api/v1/export/pdf", None, None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, _, _) = a.call("GET", "/api/v1/export/json?agency=NOPE", None, None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let req = Request::get("/api/v1/procedures/1.000080").header(header::ACCEPT, "application/ld+json").body(Body::empty()).expect("req");
+    let resp = a.router.clone().oneshot(req).await.expect("resp");
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()[header::CONTENT_TYPE], "application/ld+json");
+    let doc: Value = serde_json::from_slice(&resp.into_body().collect().await.expect("body").to_bytes()).expect("json");
+    assert!(doc["@context"].is_array() || doc["@context"].is_object(), "{doc}");
+    assert!(doc.to_string().contains("Đăng ký khai sinh"));
+}

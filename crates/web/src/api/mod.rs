@@ -3,6 +3,8 @@
 
 pub mod calendar;
 pub mod decisions;
+pub mod export;
 pub mod orgs;
 pub mod procedures;
+pub mod stats;
 pub mod system;

@@ -136,6 +136,10 @@ pub async fn get<S: Store>(
     headers: HeaderMap,
 ) -> WebResult<Response> {
     let code = TthcCode::parse(&code)?;
+    let wants_ld = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("application/ld+json"));
+    if wants_ld {
+        return crate::api::export::procedure_jsonld(&st, &code).await;
+    }
     let cached = load_current(&st, &code).await?;
     let etag =
         HeaderValue::from_str(&cached.etag).map_err(|e| WebError::bad_request(e.to_string()))?;
@@ -153,6 +157,7 @@ pub async fn get<S: Store>(
             ),
             (header::ETAG, etag),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+            (header::VARY, HeaderValue::from_static("accept")),
         ],
         cached.body.clone(),
     )

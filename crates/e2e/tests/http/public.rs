@@ -1,0 +1,121 @@
+//! Public pages: rendering, language, errors.
+
+use super::*;
+
+#[tokio::test]
+async fn public_pages_render_in_vietnamese_with_security_headers() {
+    let app = TestApp::new().await;
+    for path in [
+        "/",
+        "/tim-kiem?q=dang+ky+khai+sinh",
+        &format!("/thu-tuc/{BIRTH}"),
+        "/quyet-dinh",
+        "/quyet-dinh/100/Q%C4%90-BTP",
+        "/co-quan",
+        "/co-quan/BTP",
+        "/lich?nam=2026",
+        "/van-ban/123/2015/N%C4%90-CP",
+        "/dang-nhap",
+        "/goi-y?q=khai+sinh",
+    ] {
+        let resp = app
+            .send(
+                axum::http::Request::get(path)
+                    .body(axum::body::Body::empty())
+                    .expect("req"),
+            )
+            .await;
+        assert_eq!(resp.status, 200, "{path}: {}", resp.body);
+        assert!(resp.content_type.starts_with("text/html"), "{path}");
+    }
+    let home = app.router.clone();
+    let r = tower::ServiceExt::oneshot(
+        home,
+        axum::http::Request::get("/")
+            .body(axum::body::Body::empty())
+            .expect("req"),
+    )
+    .await
+    .expect("resp");
+    let csp = r
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        csp.contains("script-src 'self'")
+            && csp.contains("frame-ancestors 'none'")
+            && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(
+        r.headers()
+            .get("x-content-type-options")
+            .map(|v| v.as_bytes()),
+        Some(&b"nosniff"[..])
+    );
+    assert!(r.headers().contains_key("referrer-policy"));
+    let search = app.get("/tim-kiem?q=dang+ky+khai+sinh", None).await;
+    assert!(
+        search.body.contains("<mark>đăng</mark>"),
+        "accent-insensitive highlight"
+    );
+    assert!(search.body.contains(&format!("/thu-tuc/{BIRTH}")));
+    let page = app.get(&format!("/thu-tuc/{BIRTH}"), None).await;
+    for want in [
+        "Trình tự thực hiện",
+        "8.000 đ",
+        "/van-ban/123/2015/N%C4%90-CP",
+        "3 ngày làm việc",
+    ] {
+        assert!(page.body.contains(want), "procedure page lacks {want}");
+    }
+}
+
+#[tokio::test]
+async fn the_interface_switches_to_english_and_remembers_it() {
+    let app = TestApp::new().await;
+    let en = app.get("/?lang=en", None).await;
+    assert!(en.body.contains("Find an administrative procedure"));
+    assert_eq!(en.cookie("thutuc_lang").as_deref(), Some("en"));
+    let again = app
+        .send(
+            axum::http::Request::get("/quyet-dinh")
+                .header("cookie", "thutuc_lang=en")
+                .body(axum::body::Body::empty())
+                .expect("req"),
+        )
+        .await;
+    assert!(again.body.contains("Publication decisions"));
+}
+
+#[tokio::test]
+async fn unknown_pages_get_a_vietnamese_page_and_the_api_keeps_problem_json() {
+    let app = TestApp::new().await;
+    let html = app
+        .send(
+            axum::http::Request::get("/khong-co")
+                .header("accept", "text/html,application/xhtml+xml")
+                .body(axum::body::Body::empty())
+                .expect("req"),
+        )
+        .await;
+    assert_eq!(html.status, 404);
+    assert!(
+        html.body.contains("Không tìm thấy trang") && html.content_type.starts_with("text/html")
+    );
+    let proc = app.get("/thu-tuc/9.999999", None).await;
+    assert_eq!(proc.status, 404);
+    assert!(proc.body.contains("Không tìm thấy"));
+    let api = app.get("/api/v1/khong-co", None).await;
+    let curl = app.get("/khong-co", None).await;
+    assert_eq!(
+        curl.content_type, "application/problem+json",
+        "non-browser clients get problem+json"
+    );
+    assert_eq!(
+        (api.status, api.content_type.as_str()),
+        (404, "application/problem+json")
+    );
+}

@@ -1,0 +1,311 @@
+//! [`SearchIndex`]: the tantivy index, its single writer and its reader. Writes are buffered
+//! until [`SearchIndex::commit`], which also reloads the reader so they are visible at once.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use tantivy::collector::TopDocs;
+use tantivy::schema::Value;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use thutuc_domain::procedure::{Level, ProcedureKind};
+
+use crate::SearchError;
+use crate::collector::{FacetTopCollector, Scored};
+use crate::doc::{DocStatus, IndexDoc};
+use crate::highlight::{covered, highlight_all, snippet};
+use crate::query::{AnalysedQuery, QueryBuilder, analyse};
+use crate::request::{
+    FacetCount, Facets, Highlights, Hit, MAX_LIMIT, MAX_OFFSET, SearchRequest, SearchResponse,
+    Suggestion,
+};
+use crate::schema::{Fields, register_tokenizers};
+
+/// How an index is created.
+#[derive(Debug, Clone)]
+pub struct SearchConfig {
+    /// Directory for an on-disk index (memory-mapped); `None` keeps the index in RAM.
+    pub dir: Option<PathBuf>,
+    /// Indexing threads (1 is plenty for incremental updates; more speeds up rebuilds).
+    pub writer_threads: usize,
+    /// Indexing memory budget in bytes, shared by the threads (at least 15 MB per thread).
+    pub writer_memory: usize,
+    /// Threads one search may use (segments are searched in parallel); 1 searches on the
+    /// calling thread only.
+    pub search_threads: usize,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        Self {
+            dir: None,
+            writer_threads: 2,
+            writer_memory: 128 * 1024 * 1024,
+            search_threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
+        }
+    }
+}
+
+/// The search index over procedures' current versions. Cheap to share behind an `Arc`:
+/// searches run concurrently; writes take an internal lock.
+pub struct SearchIndex {
+    fields: Fields,
+    writer: Mutex<IndexWriter>,
+    reader: IndexReader,
+    pub(crate) applied: Mutex<std::collections::HashMap<String, chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("docs", &self.num_docs())
+            .finish()
+    }
+}
+
+impl SearchIndex {
+    /// An empty in-RAM index with default settings.
+    pub fn in_memory() -> Result<Self, SearchError> {
+        Self::open(SearchConfig::default())
+    }
+
+    /// Opens (or creates) an index as configured.
+    pub fn open(config: SearchConfig) -> Result<Self, SearchError> {
+        let (schema, fields) = Fields::build();
+        let mut index = match &config.dir {
+            None => Index::create_in_ram(schema),
+            Some(dir) => {
+                std::fs::create_dir_all(dir).map_err(|e| SearchError::Io(e.to_string()))?;
+                let mmap = tantivy::directory::MmapDirectory::open(dir)?;
+                let index = Index::open_or_create(mmap, schema.clone())?;
+                if index.schema() != schema {
+                    return Err(SearchError::SchemaMismatch(dir.display().to_string()));
+                }
+                index
+            }
+        };
+        register_tokenizers(&index);
+        if config.search_threads > 1 {
+            index.set_multithread_executor(config.search_threads)?;
+        }
+        let threads = config.writer_threads.max(1);
+        let memory = config.writer_memory.max(threads * 16 * 1024 * 1024);
+        let writer = index.writer_with_num_threads(threads, memory)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Self {
+            fields,
+            writer: Mutex::new(writer),
+            reader,
+            applied: Mutex::new(Default::default()),
+        })
+    }
+
+    fn writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
+        // A panic while holding the lock leaves the writer usable: uncommitted work is simply
+        // committed or rolled back later.
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Adds or replaces a procedure (visible after [`Self::commit`]).
+    pub fn upsert(&self, doc: &IndexDoc) -> Result<(), SearchError> {
+        let w = self.writer();
+        w.delete_term(Term::from_field_text(self.fields.code, &doc.code));
+        w.add_document(doc.to_tantivy(&self.fields))?;
+        Ok(())
+    }
+
+    /// Removes a procedure (visible after [`Self::commit`]).
+    pub fn delete(&self, code: &str) -> Result<(), SearchError> {
+        self.writer()
+            .delete_term(Term::from_field_text(self.fields.code, code.trim()));
+        Ok(())
+    }
+
+    /// Removes everything (visible after [`Self::commit`]); used by full rebuilds.
+    pub fn clear(&self) -> Result<(), SearchError> {
+        self.writer().delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Drops every write since the last commit (used when a rebuild fails half-way).
+    pub fn rollback(&self) {
+        if let Err(e) = self.writer().rollback() {
+            tracing::warn!(error = %e, "search index rollback failed");
+        }
+    }
+
+    /// Makes every write so far durable and visible to searches.
+    pub fn commit(&self) -> Result<(), SearchError> {
+        self.writer().commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Procedures currently searchable.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Total size of the index files in bytes.
+    pub fn size_bytes(&self) -> Result<u64, SearchError> {
+        let space = self
+            .reader
+            .searcher()
+            .space_usage()
+            .map_err(|e| SearchError::Io(e.to_string()))?;
+        Ok(space.total().get_bytes())
+    }
+
+    /// Ranked search with filters, highlights and facets. Any query text is accepted.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, SearchError> {
+        let q = analyse(&req.q);
+        let limit = req.limit.clamp(1, MAX_LIMIT);
+        let offset = req.offset.min(MAX_OFFSET);
+        let searcher = self.reader.searcher();
+        let builder = QueryBuilder::new(&self.fields, &q);
+        let collector = FacetTopCollector {
+            filters: dimension_filters(req),
+            k: offset + limit,
+        };
+        let mut page = searcher.search(builder.strict().as_ref(), &collector)?;
+        let mut relaxed = false;
+        if page.total == 0 && q.required().count() > 1 {
+            page = searcher.search(builder.relaxed().as_ref(), &collector)?;
+            relaxed = true;
+        }
+        let mut hits = Vec::new();
+        for s in page.top.iter().skip(offset) {
+            hits.push(self.hit(&searcher, s, &q)?);
+        }
+        let [levels, sectors, owner_orgs, kinds, statuses, provinces] =
+            page.counts.map(sorted_counts);
+        Ok(SearchResponse {
+            total: page.total,
+            hits,
+            facets: Facets {
+                levels,
+                sectors,
+                owner_orgs,
+                kinds,
+                statuses,
+                provinces,
+            },
+            relaxed,
+        })
+    }
+
+    fn hit(
+        &self,
+        searcher: &tantivy::Searcher,
+        s: &Scored,
+        q: &AnalysedQuery,
+    ) -> Result<Hit, SearchError> {
+        let d: TantivyDocument = searcher.doc(s.address)?;
+        let f = &self.fields;
+        let text = |field| {
+            d.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let all = |field| -> Vec<String> {
+            d.get_all(field)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        };
+        let name = text(f.name_exact);
+        let (name_html, shown) = highlight_all(&name, q);
+        let other = if shown < q.required().count() || q.words.is_empty() {
+            let src = text(f.snippet);
+            if covered(&src, q) > 0 || q.required().count() == 0 {
+                snippet(&src, q)
+            } else {
+                None
+            }
+        } else {
+            None
+        };
+        Ok(Hit {
+            code: text(f.code),
+            name,
+            score: s.score,
+            highlights: Highlights {
+                name: name_html,
+                other,
+            },
+            sector: text(f.sector),
+            sector_id: text(f.sector_id),
+            owner_org: text(f.owner_org),
+            levels: all(f.levels)
+                .iter()
+                .filter_map(|l| Level::parse(l))
+                .collect(),
+            kind: ProcedureKind::parse(&text(f.kind)).unwrap_or_default(),
+            status: DocStatus::parse(&text(f.status)).unwrap_or(DocStatus::InForce),
+        })
+    }
+
+    /// Type-ahead: up to `limit` (1..=50) procedures whose name starts words with what was
+    /// typed, or whose code / document number starts with it. In-force procedures first.
+    pub fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<Suggestion>, SearchError> {
+        let q = analyse(prefix);
+        let Some(query) = QueryBuilder::new(&self.fields, &q).suggest() else {
+            return Ok(Vec::new());
+        };
+        let limit = limit.clamp(1, 50);
+        let searcher = self.reader.searcher();
+        let status_field = "status";
+        let top = TopDocs::with_limit(limit).tweak_score(move |seg: &tantivy::SegmentReader| {
+            let col = seg.fast_fields().str(status_field).ok().flatten();
+            let abolished = col
+                .as_ref()
+                .and_then(|c| c.dictionary().term_ord(b"abolished").ok().flatten());
+            move |doc: tantivy::DocId, score: tantivy::Score| {
+                let is_abolished = match (&col, abolished) {
+                    (Some(c), Some(a)) => c.ords().values_for_doc(doc).any(|o| o == a),
+                    _ => false,
+                };
+                if is_abolished { score * 0.5 } else { score }
+            }
+        });
+        let found = searcher.search(query.as_ref(), &top)?;
+        let mut out = Vec::with_capacity(found.len());
+        for (_, addr) in found {
+            let d: TantivyDocument = searcher.doc(addr)?;
+            let get = |field| {
+                d.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            out.push(Suggestion {
+                code: get(self.fields.code),
+                name: get(self.fields.name_exact),
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn dimension_filters(req: &SearchRequest) -> crate::collector::DimensionFilters {
+    let f = &req.filters;
+    [
+        f.levels.iter().map(|l| l.as_str().to_string()).collect(),
+        f.sectors.clone(),
+        f.owner_orgs.clone(),
+        f.kinds.iter().map(|k| k.as_str().to_string()).collect(),
+        f.statuses.iter().map(|s| s.as_str().to_string()).collect(),
+        f.provinces.clone(),
+    ]
+}
+
+fn sorted_counts(m: std::collections::HashMap<String, u64>) -> Vec<FacetCount> {
+    let mut v: Vec<FacetCount> = m
+        .into_iter()
+        .map(|(value, count)| FacetCount { value, count })
+        .collect();
+    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    v
+}

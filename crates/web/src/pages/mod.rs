@@ -1,0 +1,117 @@
+//! The HTML portal (public pages) and the officer workspace, rendered on the server with
+//! askama and enhanced with htmx. Handlers reuse the API's store calls and helpers; every page
+//! passes through [`context::page_layer`] (language, session, CSRF, error pages).
+
+pub mod account;
+pub mod admin;
+pub mod approve;
+pub mod audit;
+pub mod calendar;
+pub mod context;
+pub mod decisions;
+pub mod draft_form;
+pub mod draft_rows;
+pub mod drafts;
+pub mod error;
+pub mod fmt;
+pub mod home;
+pub mod legal;
+pub mod orgs;
+pub mod procedure;
+pub mod record;
+pub mod search;
+pub mod security;
+pub mod statics;
+pub mod workspace;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderMap, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use thutuc_store::Store;
+
+use crate::error::WebError;
+use crate::session::PagesConfig;
+use crate::state::AppState;
+
+/// The portal and workspace routes, with their middleware, ready to merge.
+pub fn router<S: Store>(state: AppState<S>, cfg: PagesConfig) -> Router {
+    let cfg = Arc::new(cfg);
+    Router::new()
+        .route("/", get(home::home::<S>))
+        .route("/goi-y", get(search::suggest::<S>))
+        .route("/tim-kiem", get(search::results::<S>))
+        .route("/thu-tuc/{code}", get(procedure::current::<S>))
+        .route(
+            "/thu-tuc/{code}/phien-ban/{seq}",
+            get(procedure::version::<S>),
+        )
+        .route("/thu-tuc/{code}/so-sanh", get(procedure::compare::<S>))
+        .route("/van-ban/{*number}", get(legal::legal::<S>))
+        .route("/quyet-dinh", get(decisions::list::<S>))
+        .route("/quyet-dinh/{*number}", get(decisions::show::<S>))
+        .route("/co-quan", get(orgs::list::<S>))
+        .route("/co-quan/{id}", get(orgs::show::<S>))
+        .route("/lich", get(calendar::page::<S>))
+        .route("/static/{file}", get(statics::serve))
+        .route(
+            "/dang-nhap",
+            get(account::login_form).post(account::login::<S>),
+        )
+        .route("/dang-xuat", post(account::logout::<S>))
+        .route("/can-bo", get(workspace::home::<S>))
+        .route("/can-bo/phien", get(account::sessions::<S>))
+        .route(
+            "/can-bo/phien/dang-xuat-khac",
+            post(account::end_others::<S>),
+        )
+        .route(
+            "/can-bo/mat-khau",
+            get(account::password_form).post(account::password::<S>),
+        )
+        .route("/can-bo/dong/{kind}", get(draft_rows::new_row))
+        .route("/can-bo/thu-tuc/{code}/du-thao", post(drafts::open::<S>))
+        .route(
+            "/can-bo/thu-tuc/{code}/du-thao/{seq}",
+            get(drafts::edit_form::<S>).post(drafts::save::<S>),
+        )
+        .route(
+            "/can-bo/thu-tuc/{code}/du-thao/{seq}/trang-thai",
+            post(drafts::set_status::<S>),
+        )
+        .route(
+            "/can-bo/thu-tuc/{code}/du-thao/{seq}/phe-duyet",
+            get(approve::form::<S>).post(approve::approve::<S>),
+        )
+        .route(
+            "/can-bo/ap-dung-quyet-dinh",
+            post(approve::apply_prepared::<S>),
+        )
+        .route(
+            "/quan-tri/nguoi-dung",
+            get(admin::list::<S>).post(admin::create::<S>),
+        )
+        .route("/quan-tri/nhat-ky", get(audit::page::<S>))
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            (state.clone(), cfg),
+            context::page_layer::<S>,
+        ))
+        .with_state(state)
+}
+
+/// Unknown paths: an HTML page for browsers (which ask for `text/html`), problem+json for
+/// `/api` and for every other client.
+async fn not_found(uri: Uri, headers: HeaderMap) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if uri.path().starts_with("/api") || !wants_html {
+        WebError::not_found("đường dẫn không tồn tại / no such route").into_response()
+    } else {
+        error::PageError::not_found(uri.path().to_string()).into_response()
+    }
+}
