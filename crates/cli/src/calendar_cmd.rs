@@ -79,10 +79,19 @@ pub async fn import<S: Store>(store: &S, cfg: &Config, file: &str) -> anyhow::Re
     let new_dates: std::collections::BTreeSet<_> = rows.iter().map(|r| r.date).collect();
     stored.retain(|r| !new_dates.contains(&r.date));
     stored.extend(rows.iter().cloned());
-    cfg.calendar_with(stored).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+    cfg.calendar_with(stored)
+        .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
     store.upsert_calendar_days(&rows, "cli").await?;
-    let years: std::collections::BTreeSet<i32> = rows.iter().map(|r| chrono::Datelike::year(&r.date)).collect();
-    println!("{file}: đã nạp {} dòng cho năm {:?} / loaded {} rows", rows.len(), years, rows.len());
+    let years: std::collections::BTreeSet<i32> = rows
+        .iter()
+        .map(|r| chrono::Datelike::year(&r.date))
+        .collect();
+    println!(
+        "{file}: đã nạp {} dòng cho năm {:?} / loaded {} rows",
+        rows.len(),
+        years,
+        rows.len()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -62,7 +62,10 @@ impl Config {
 
     /// The calendar with stored rows (entered or imported by officers) applied last, so they
     /// override the embedded notices for their dates.
-    pub fn calendar_with(&self, stored: Vec<thutuc_domain::calendar::CalendarDay>) -> anyhow::Result<thutuc_domain::calendar::Calendar> {
+    pub fn calendar_with(
+        &self,
+        stored: Vec<thutuc_domain::calendar::CalendarDay>,
+    ) -> anyhow::Result<thutuc_domain::calendar::Calendar> {
         let mut rows =
             thutuc_domain::calendar::parse_notice_csv(thutuc_domain::calendar::NOTICES_CSV)?;
         for f in &self.calendar_notice_files {
@@ -75,6 +78,9 @@ impl Config {
         let stored_dates: std::collections::BTreeSet<_> = stored.iter().map(|d| d.date).collect();
         rows.retain(|r| !stored_dates.contains(&r.date));
         rows.extend(stored);
-        Ok(thutuc_domain::calendar::Calendar::new(self.calendar.clone(), rows)?)
+        Ok(thutuc_domain::calendar::Calendar::new(
+            self.calendar.clone(),
+            rows,
+        )?)
     }
 }

@@ -122,10 +122,19 @@ pub async fn run<S: Store>(store: &S, cfg: &Config, args: ImportArgs) -> anyhow:
     };
     if let Some(own) = thutuc_import::own::OwnFormat::parse(&args.format) {
         let records = thutuc_import::own::read_own(own, &args.file)?;
-        let opts = ImportOptions { partial: args.partial, owner: args.org.clone(), valid_from, dry_run: args.dry_run };
+        let opts = ImportOptions {
+            partial: args.partial,
+            owner: args.org.clone(),
+            valid_from,
+            dry_run: args.dry_run,
+        };
         let summary = import_records(store, records, &opts).await?;
         print_summary(&args.file, &summary);
-        return Ok(if summary.rejected.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) });
+        return Ok(if summary.rejected.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(2)
+        });
     }
     let format = Format::parse(&args.format)?;
     if format == Format::Decisions {

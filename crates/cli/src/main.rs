@@ -8,6 +8,7 @@ mod dev_cmd;
 mod export_cmd;
 mod import_cmd;
 mod report_cmd;
+mod search_cmd;
 mod seed;
 mod serve;
 mod users;
@@ -81,6 +82,9 @@ enum Command {
     /// Developer tools: scale generator.
     #[command(subcommand)]
     Dev(dev_cmd::DevCmd),
+    /// Search index: rebuild from the database.
+    #[command(subcommand)]
+    Search(search_cmd::SearchCmd),
     /// Statistics reports: procedures issued, amended, replaced, abolished by period.
     #[command(subcommand)]
     Report(report_cmd::ReportCmd),
@@ -141,14 +145,22 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         }
         Command::User(cmd) => with_store!(&cfg.db.clone(), |s| users::run(&s, cmd).await)?,
         Command::Calendar(calendar_cmd::CalendarCmd::Import { file }) => {
-            return with_store!(&cfg.db.clone(), |s| calendar_cmd::import(&s, &cfg, &file).await);
+            return with_store!(&cfg.db.clone(), |s| calendar_cmd::import(&s, &cfg, &file)
+                .await);
         }
-        Command::Calendar(cmd) => return with_store!(&cfg.db.clone(), |s| calendar_cmd::run(&s, &cfg, cmd).await),
+        Command::Calendar(cmd) => {
+            return with_store!(&cfg.db.clone(), |s| calendar_cmd::run(&s, &cfg, cmd).await);
+        }
         Command::Import(args) => {
             return with_store!(&cfg.db.clone(), |s| import_cmd::run(&s, &cfg, args).await);
         }
-        Command::Export(args) => return with_store!(&cfg.db.clone(), |s| export_cmd::run(&s, args).await),
+        Command::Export(args) => {
+            return with_store!(&cfg.db.clone(), |s| export_cmd::run(&s, args).await);
+        }
         Command::Dev(cmd) => return with_store!(&cfg.db.clone(), |s| dev_cmd::run(&s, cmd).await),
+        Command::Search(cmd) => {
+            return with_store!(&cfg.db.clone(), |s| search_cmd::run(&s, cmd).await);
+        }
         Command::Report(cmd) => {
             return with_store!(&cfg.db.clone(), |s| report_cmd::run(&s, &cfg, cmd).await);
         }

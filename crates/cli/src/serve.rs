@@ -25,6 +25,18 @@ pub async fn serve<S: Store>(store: S, cfg: &Config, banner: Option<String>) -> 
     crate::seed::ensure_reference(&store).await?;
     let stored = store.calendar_days().await?;
     let state = AppState::new(store, cfg.publication.clone(), cfg.calendar_with(stored)?).await?;
+    let indexing = state.clone();
+    tokio::spawn(async move {
+        let t = std::time::Instant::now();
+        match indexing.reindex().await {
+            Ok(n) => tracing::info!(
+                procedures = n,
+                seconds = t.elapsed().as_secs_f64(),
+                "search index built"
+            ),
+            Err(e) => tracing::error!(error = %e, "search index build failed"),
+        }
+    });
     tokio::spawn(thutuc_web::state::catch_up_loop(state.clone()));
     let app = thutuc_web::router(state);
     let listener = tokio::net::TcpListener::bind(&cfg.listen)

@@ -30,8 +30,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             decisions: (n / 2500).max(1),
             ..Default::default()
         };
-        let report = thutuc_export::generate::generate_into(&store, &spec, &mut |_, _, _| {}).await?;
-        eprintln!("generated {} procedures in {:.1?}", report.procedures, started.elapsed());
+        let report =
+            thutuc_export::generate::generate_into(&store, &spec, &mut |_, _, _| {}).await?;
+        eprintln!(
+            "generated {} procedures in {:.1?}",
+            report.procedures,
+            started.elapsed()
+        );
     }
     let state = thutuc_web::AppState::new(
         store,
@@ -42,6 +47,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let app = thutuc_web::router(state);
     let listener = tokio::net::TcpListener::bind(listen).await?;
     eprintln!("serving on http://{listen}/");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await?;
     Ok(())
 }

@@ -239,13 +239,20 @@ async fn citizen_searches_without_diacritics(c: &Client, base: &str) {
     .unwrap_or(true);
     assert!(!overflow, "no horizontal scrolling at 360 px");
     c.set_window_size(1280, 900).await.expect("desktop");
-    c.goto(&format!("{base}/lich?nam=2026")).await.expect("calendar");
+    c.goto(&format!("{base}/lich?nam=2026"))
+        .await
+        .expect("calendar");
     assert_accessible(c, "calendar").await;
     screenshot(c, "12-calendar").await;
     c.goto(&format!("{base}/?lang=en")).await.expect("english");
-    assert_eq!(text_of(c, "main h1").await, "Find an administrative procedure");
+    assert_eq!(
+        text_of(c, "main h1").await,
+        "Find an administrative procedure"
+    );
     screenshot(c, "13-home-en").await;
-    c.goto(&format!("{base}/?lang=vi")).await.expect("vietnamese");
+    c.goto(&format!("{base}/?lang=vi"))
+        .await
+        .expect("vietnamese");
 }
 
 async fn officer_drafts_and_leader_publishes(c: &Client, base: &str) {

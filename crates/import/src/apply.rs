@@ -71,7 +71,11 @@ impl ImportSummary {
 /// Resolves the owning organisation of a record from its publisher hint or decision number.
 pub fn resolve_owner<'a>(index: &OrgIndex<'a>, r: &ParsedRecord) -> Option<&'a Organisation> {
     let hint = r.publisher_hint.as_deref().filter(|h| !h.trim().is_empty());
-    if let Some(o) = hint.and_then(|h| index.match_current(h).or_else(|| index.match_current(&h.replace('-', " ")))) {
+    if let Some(o) = hint.and_then(|h| {
+        index
+            .match_current(h)
+            .or_else(|| index.match_current(&h.replace('-', " ")))
+    }) {
         return Some(o);
     }
     r.decision_no

@@ -12,9 +12,15 @@ use thutuc_store::{ApplyRequest, ImportItem, Store};
 use thutuc_store_tests::fixtures::{code, d, decision, entry, seed_orgs};
 
 fn templates() -> Vec<thutuc_domain::ProcedureContent> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/tthc/portal-pages.jsonl.gz");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/tthc/portal-pages.jsonl.gz"
+    );
     let file = std::fs::File::open(path).expect("portal pages");
-    thutuc_import::read_portal_pages(BufReader::new(flate2::read::GzDecoder::new(file))).filter_map(Result::ok).map(|r| r.content).collect()
+    thutuc_import::read_portal_pages(BufReader::new(flate2::read::GzDecoder::new(file)))
+        .filter_map(Result::ok)
+        .map(|r| r.content)
+        .collect()
 }
 
 fn pct(sorted: &[f64], p: f64) -> f64 {
@@ -32,7 +38,11 @@ async fn run<S: Store>(name: &str, s: &S, n: usize) {
         batch.push(ImportItem {
             code: code(&format!("{}.{:06}", 1 + i / 1_000_000, i % 1_000_000)),
             kind: Default::default(),
-            owner_org: if i % 2 == 0 { "BTP".into() } else { "P01".into() },
+            owner_org: if i % 2 == 0 {
+                "BTP".into()
+            } else {
+                "P01".into()
+            },
             decision_no: Some("1/QĐ-BTP".into()),
             content: c,
             list_only: false,
@@ -50,7 +60,9 @@ async fn run<S: Store>(name: &str, s: &S, n: usize) {
     let mut x: u64 = 42;
     let mut lat = Vec::with_capacity(20_000);
     for _ in 0..20_000 {
-        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let i = (x >> 33) as usize % n;
         let c = code(&format!("{}.{:06}", 1 + i / 1_000_000, i % 1_000_000));
         let t = Instant::now();
@@ -70,9 +82,15 @@ async fn run<S: Store>(name: &str, s: &S, n: usize) {
     let dec = decision("100/QĐ-BTP", "2025-05-01", "2025-06-01", entries);
     let rec = s.create_decision(&dec, "bench").await.expect("create");
     let t = Instant::now();
-    s.apply_decision(&ApplyRequest { number: dec.number.clone(), expected_rev: rec.rev, applied_on: d("2025-05-02"), timeliness: None, dry_run: false })
-        .await
-        .expect("apply");
+    s.apply_decision(&ApplyRequest {
+        number: dec.number.clone(),
+        expected_rev: rec.rev,
+        applied_on: d("2025-05-02"),
+        timeliness: None,
+        dry_run: false,
+    })
+    .await
+    .expect("apply");
     let apply_ms = t.elapsed().as_secs_f64() * 1000.0;
     println!(
         "| {name} | {n} | {load:.1} s | {:.3} ms | {:.3} ms | {:.3} ms | {apply_ms:.0} ms |",
@@ -84,8 +102,13 @@ async fn run<S: Store>(name: &str, s: &S, n: usize) {
 
 #[tokio::main]
 async fn main() {
-    let n: usize = std::env::var("THUTUC_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
-    println!("| backend | procedures | load (import_batch) | fetch p50 | fetch p99 | fetch p99.9 | apply 100-entry decision |");
+    let n: usize = std::env::var("THUTUC_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    println!(
+        "| backend | procedures | load (import_batch) | fetch p50 | fetch p99 | fetch p99.9 | apply 100-entry decision |"
+    );
     println!("|---|---|---|---|---|---|---|");
     let (s, _dir) = thutuc_store_tests::sqlite().await;
     run("SQLite", &s, n).await;

@@ -634,15 +634,41 @@ async fn legal_documents_upsert_and_search<S: Store>(s: S) {
 
 async fn calendar_rows_are_stored_replaced_and_withdrawn<S: Store>(s: S) {
     use thutuc_domain::calendar::{CalendarDay, DayKind};
-    let row = |date: &str, kind: DayKind, name: &str| CalendarDay { date: d(date), kind, name_vi: name.into(), source: "Thông báo 1/TB-BNV".into() };
-    s.upsert_calendar_days(&[row("2027-02-05", DayKind::Holiday, "Tết"), row("2027-02-20", DayKind::SwappedWorkday, "Làm bù")], "officer").await.expect("upsert");
-    s.upsert_calendar_days(&[row("2027-02-05", DayKind::SwappedDayOff, "Nghỉ bù Tết")], "officer").await.expect("replace");
+    let row = |date: &str, kind: DayKind, name: &str| CalendarDay {
+        date: d(date),
+        kind,
+        name_vi: name.into(),
+        source: "Thông báo 1/TB-BNV".into(),
+    };
+    s.upsert_calendar_days(
+        &[
+            row("2027-02-05", DayKind::Holiday, "Tết"),
+            row("2027-02-20", DayKind::SwappedWorkday, "Làm bù"),
+        ],
+        "officer",
+    )
+    .await
+    .expect("upsert");
+    s.upsert_calendar_days(
+        &[row("2027-02-05", DayKind::SwappedDayOff, "Nghỉ bù Tết")],
+        "officer",
+    )
+    .await
+    .expect("replace");
     let rows = s.calendar_days().await.expect("rows");
     assert_eq!(rows.len(), 2);
-    assert_eq!((rows[0].kind, rows[0].name_vi.as_str()), (DayKind::SwappedDayOff, "Nghỉ bù Tết"));
-    s.withdraw_calendar_day(d("2027-02-20"), "officer").await.expect("withdraw");
+    assert_eq!(
+        (rows[0].kind, rows[0].name_vi.as_str()),
+        (DayKind::SwappedDayOff, "Nghỉ bù Tết")
+    );
+    s.withdraw_calendar_day(d("2027-02-20"), "officer")
+        .await
+        .expect("withdraw");
     assert_eq!(s.calendar_days().await.expect("rows").len(), 1);
-    assert!(matches!(s.withdraw_calendar_day(d("2027-03-01"), "officer").await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        s.withdraw_calendar_day(d("2027-03-01"), "officer").await,
+        Err(StoreError::NotFound(_))
+    ));
 }
 
 async fn changed_since_reports_publications_for_cache_catch_up<S: Store>(s: S) {
@@ -650,7 +676,10 @@ async fn changed_since_reports_publications_for_cache_catch_up<S: Store>(s: S) {
     publish_birth(&s).await;
     let changed = s.changed_since(before).await.expect("changed");
     assert_eq!(changed.len(), 1);
-    assert_eq!((changed[0].code.as_str(), changed[0].current_seq), ("1.000080", Some(1)));
+    assert_eq!(
+        (changed[0].code.as_str(), changed[0].current_seq),
+        ("1.000080", Some(1))
+    );
     let later = chrono::Utc::now() + chrono::Duration::seconds(5);
     assert!(s.changed_since(later).await.expect("none").is_empty());
 }

@@ -24,9 +24,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
 fn json_rejection(e: JsonRejection) -> WebError {
     match e {
-        JsonRejection::JsonDataError(d) => WebError::bad_request(format!("nội dung JSON không hợp lệ / invalid JSON body: {}", d.body_text())),
-        JsonRejection::JsonSyntaxError(d) => WebError::bad_request(format!("JSON sai cú pháp / malformed JSON: {}", d.body_text())),
-        JsonRejection::MissingJsonContentType(_) => WebError::bad_request("cần Content-Type: application/json"),
+        JsonRejection::JsonDataError(d) => WebError::bad_request(format!(
+            "nội dung JSON không hợp lệ / invalid JSON body: {}",
+            d.body_text()
+        )),
+        JsonRejection::JsonSyntaxError(d) => WebError::bad_request(format!(
+            "JSON sai cú pháp / malformed JSON: {}",
+            d.body_text()
+        )),
+        JsonRejection::MissingJsonContentType(_) => {
+            WebError::bad_request("cần Content-Type: application/json")
+        }
         other => WebError::bad_request(other.body_text()),
     }
 }
@@ -46,5 +54,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 }
 
 fn query_rejection(e: QueryRejection) -> WebError {
-    WebError::bad_request(format!("tham số truy vấn không hợp lệ / invalid query: {}", e.body_text()))
+    WebError::bad_request(format!(
+        "tham số truy vấn không hợp lệ / invalid query: {}",
+        e.body_text()
+    ))
 }

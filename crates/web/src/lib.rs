@@ -120,6 +120,7 @@ pub fn router_with<S: Store>(state: AppState<S>, pages_cfg: session::PagesConfig
         )
         .route("/calendar/between", get(calendar::between::<S>))
         .route("/export/{format}", get(export::export::<S>))
+        .route("/suggest", get(procedures::suggest::<S>))
         .route("/stats/changes", get(stats::changes::<S>))
         .route("/reports/monthly", get(stats::monthly::<S>))
         .route("/reports/period", get(stats::period::<S>));

@@ -51,6 +51,7 @@ impl Modify for Bearer {
         api::calendar::add_working_days,
         api::calendar::between,
         api::export::export,
+        api::procedures::suggest,
         api::stats::changes,
         api::stats::monthly,
         api::stats::period,

@@ -34,6 +34,8 @@ pub struct AppState<S: Store> {
     pub calendar: Arc<Calendar>,
     /// Request metrics.
     pub metrics: Arc<Metrics>,
+    /// Full-text search over current versions (kept in step with the database).
+    pub search: Arc<thutuc_search::SearchIndex>,
 }
 
 impl<S: Store> AppState<S> {
@@ -59,7 +61,23 @@ impl<S: Store> AppState<S> {
             working_days,
             calendar,
             metrics: Arc::new(Metrics::default()),
+            search: Arc::new(
+                thutuc_search::SearchIndex::in_memory()
+                    .map_err(|e| thutuc_store::StoreError::Other(format!("search index: {e}")))?,
+            ),
         })
+    }
+
+    /// Rebuilds the search index from the database (at start, and after bulk changes).
+    pub async fn reindex(&self) -> Result<u64, thutuc_search::SearchError> {
+        self.search.rebuild(&self.store, |_, _| {}).await
+    }
+
+    /// Brings the search index and the cache up to date with procedures changed since `since`.
+    pub async fn sync_changes(&self, since: chrono::DateTime<chrono::Utc>) {
+        if let Err(e) = self.search.sync_since(&self.store, since).await {
+            tracing::warn!(error = %e, "search sync failed");
+        }
     }
 
     /// The current organisation tree.
@@ -225,6 +243,9 @@ pub async fn catch_up_loop<S: Store>(state: AppState<S>) {
         let since = watermark - chrono::Duration::seconds(2);
         match state.store.changed_since(since).await {
             Ok(changed) => {
+                if !changed.is_empty() {
+                    state.sync_changes(since).await;
+                }
                 for c in &changed {
                     state.cache.invalidate(c.code.as_str());
                     if c.updated_at > watermark {

@@ -21,12 +21,23 @@ struct App {
 }
 
 fn org(id: &str, name: &str, kind: OrgKind, parent: Option<&str>) -> Organisation {
-    Organisation { id: id.into(), name: name.into(), kind, eid: None, admin_code: None, parent: parent.map(Into::into), valid_from: None, valid_to: None }
+    Organisation {
+        id: id.into(),
+        name: name.into(),
+        kind,
+        eid: None,
+        admin_code: None,
+        parent: parent.map(Into::into),
+        valid_from: None,
+        valid_to: None,
+    }
 }
 
 async fn app() -> App {
     let dir = tempfile::tempdir().expect("tmp");
-    let store = SqliteStore::connect(dir.path().join("t.db").to_str().expect("path")).await.expect("store");
+    let store = SqliteStore::connect(dir.path().join("t.db").to_str().expect("path"))
+        .await
+        .expect("store");
     store
         .upsert_orgs(&[
             org("CP", "Chính phủ", OrgKind::Government, None),
@@ -44,30 +55,57 @@ async fn app() -> App {
         ("officer@hn", "P01", "officer", "tok-hn"),
     ] {
         let u = store
-            .create_user(&NewUser { email: email.into(), name: email.into(), org_id: org.into(), role: role.into(), password_hash: "x".into() })
+            .create_user(&NewUser {
+                email: email.into(),
+                name: email.into(),
+                org_id: org.into(),
+                role: role.into(),
+                password_hash: "x".into(),
+            })
             .await
             .expect("user");
-        store.add_token(u.id, &hash_token(token), "test").await.expect("token");
+        store
+            .add_token(u.id, &hash_token(token), "test")
+            .await
+            .expect("token");
     }
-    let state = AppState::new(store, PublicationRules::default(), Calendar::default_vn().expect("calendar")).await.expect("state");
-    App { router: thutuc_web::router(state), _dir: dir }
+    let state = AppState::new(
+        store,
+        PublicationRules::default(),
+        Calendar::default_vn().expect("calendar"),
+    )
+    .await
+    .expect("state");
+    App {
+        router: thutuc_web::router(state),
+        _dir: dir,
+    }
 }
 
 impl App {
-    async fn call(&self, method: &str, uri: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, axum::http::HeaderMap, Value) {
+    async fn call(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, axum::http::HeaderMap, Value) {
         let mut req = Request::builder().method(method).uri(uri);
         if let Some(t) = token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
         let req = match body {
-            Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())),
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_string())),
             None => req.body(Body::empty()),
         }
         .expect("request");
         let resp = self.router.clone().oneshot(req).await.expect("response");
         let (status, headers) = (resp.status(), resp.headers().clone());
         let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-        let v = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+        let v = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
         (status, headers, v)
     }
 }
@@ -85,7 +123,13 @@ fn content(name: &str, days: u32) -> Value {
     })
 }
 
-fn decision(number: &str, kind: &str, signed: &str, effective: &str, content: Option<Value>) -> Value {
+fn decision(
+    number: &str,
+    kind: &str,
+    signed: &str,
+    effective: &str,
+    content: Option<Value>,
+) -> Value {
     json!({
         "number": number, "title": "Công bố", "signed_on": signed, "effective_on": effective,
         "issuer_org": "BTP", "issuer_kind": "ministry",
@@ -94,9 +138,29 @@ fn decision(number: &str, kind: &str, signed: &str, effective: &str, content: Op
 }
 
 async fn publish_first_version(a: &App) {
-    let (s, _, body) = a.call("POST", "/api/v1/decisions", Some("tok-officer"), Some(decision("1/QĐ-BTP", "new", "2025-01-02", "2025-02-01", Some(content("Đăng ký khai sinh", 15))))).await;
+    let (s, _, body) = a
+        .call(
+            "POST",
+            "/api/v1/decisions",
+            Some("tok-officer"),
+            Some(decision(
+                "1/QĐ-BTP",
+                "new",
+                "2025-01-02",
+                "2025-02-01",
+                Some(content("Đăng ký khai sinh", 15)),
+            )),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{body}");
-    let (s, _, body) = a.call("POST", "/api/v1/decisions/1%2FQ%C4%90-BTP/apply", Some("tok-leader"), Some(json!({"rev": 1}))).await;
+    let (s, _, body) = a
+        .call(
+            "POST",
+            "/api/v1/decisions/1%2FQ%C4%90-BTP/apply",
+            Some("tok-leader"),
+            Some(json!({"rev": 1})),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{body}");
 }
 
@@ -120,12 +184,21 @@ async fn health_openapi_and_unknown_routes_answer_cleanly() {
 #[tokio::test]
 async fn malformed_and_unknown_codes_get_clear_errors() {
     let a = app().await;
-    let (s, _, v) = a.call("GET", "/api/v1/procedures/1.00008", None, None).await;
+    let (s, _, v) = a
+        .call("GET", "/api/v1/procedures/1.00008", None, None)
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert!(v["detail"].as_str().unwrap_or_default().contains("1.00008"), "{v}");
-    let (s, _, v) = a.call("GET", "/api/v1/procedures/9.999999", None, None).await;
+    assert!(
+        v["detail"].as_str().unwrap_or_default().contains("1.00008"),
+        "{v}"
+    );
+    let (s, _, v) = a
+        .call("GET", "/api/v1/procedures/9.999999", None, None)
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
-    let (s, _, _) = a.call("GET", "/api/v1/procedures?status=bogus", None, None).await;
+    let (s, _, _) = a
+        .call("GET", "/api/v1/procedures?status=bogus", None, None)
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 }
 
@@ -133,15 +206,22 @@ async fn malformed_and_unknown_codes_get_clear_errors() {
 async fn a_published_procedure_is_served_with_an_etag_and_revalidates() {
     let a = app().await;
     publish_first_version(&a).await;
-    let (s, h, v) = a.call("GET", "/api/v1/procedures/1.000080", None, None).await;
+    let (s, h, v) = a
+        .call("GET", "/api/v1/procedures/1.000080", None, None)
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["version"]["content"]["name"], "Đăng ký khai sinh");
     assert_eq!(v["completeness"]["complete"], true, "{v}");
     let etag = h[header::ETAG].to_str().expect("etag").to_string();
-    let req = Request::get("/api/v1/procedures/1.000080").header(header::IF_NONE_MATCH, &etag).body(Body::empty()).expect("req");
+    let req = Request::get("/api/v1/procedures/1.000080")
+        .header(header::IF_NONE_MATCH, &etag)
+        .body(Body::empty())
+        .expect("req");
     let resp = a.router.clone().oneshot(req).await.expect("resp");
     assert_eq!(resp.status(), StatusCode::NOT_MODIFIED);
-    let (s, _, v) = a.call("GET", "/api/v1/procedures?q=dang%20ky&limit=5", None, None).await;
+    let (s, _, v) = a
+        .call("GET", "/api/v1/procedures?q=dang%20ky&limit=5", None, None)
+        .await;
     assert_eq!((s, v["total"].as_i64()), (StatusCode::OK, Some(1)));
 }
 
@@ -150,25 +230,87 @@ async fn writes_need_a_token_and_the_right_organisation() {
     let a = app().await;
     publish_first_version(&a).await;
     let body = json!({"content": content("Đăng ký khai sinh", 10)});
-    let (s, _, _) = a.call("POST", "/api/v1/procedures/1.000080/drafts", None, Some(body.clone())).await;
+    let (s, _, _) = a
+        .call(
+            "POST",
+            "/api/v1/procedures/1.000080/drafts",
+            None,
+            Some(body.clone()),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
-    let (s, _, _) = a.call("POST", "/api/v1/procedures/1.000080/drafts", Some("bad-token"), Some(body.clone())).await;
+    let (s, _, _) = a
+        .call(
+            "POST",
+            "/api/v1/procedures/1.000080/drafts",
+            Some("bad-token"),
+            Some(body.clone()),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
-    let (s, _, v) = a.call("POST", "/api/v1/procedures/1.000080/drafts", Some("tok-byt"), Some(body.clone())).await;
+    let (s, _, v) = a
+        .call(
+            "POST",
+            "/api/v1/procedures/1.000080/drafts",
+            Some("tok-byt"),
+            Some(body.clone()),
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
-    let (s, _, _) = a.call("POST", "/api/v1/procedures/1.000080/drafts", Some("tok-wg"), Some(body.clone())).await;
-    assert_eq!(s, StatusCode::FORBIDDEN, "oversight reads but does not edit");
-    let (s, _, v) = a.call("POST", "/api/v1/procedures/1.000080/drafts", Some("tok-officer"), Some(body.clone())).await;
+    let (s, _, _) = a
+        .call(
+            "POST",
+            "/api/v1/procedures/1.000080/drafts",
+            Some("tok-wg"),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "oversight reads but does not edit"
+    );
+    let (s, _, v) = a
+        .call(
+            "POST",
+            "/api/v1/procedures/1.000080/drafts",
+            Some("tok-officer"),
+            Some(body.clone()),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["seq"], 2);
-    let (s, _, v) = a.call("POST", "/api/v1/procedures/1.000080/drafts", Some("tok-officer"), Some(body)).await;
+    let (s, _, v) = a
+        .call(
+            "POST",
+            "/api/v1/procedures/1.000080/drafts",
+            Some("tok-officer"),
+            Some(body),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     // Drafts are not public.
-    let (s, _, _) = a.call("GET", "/api/v1/procedures/1.000080/versions/2", None, None).await;
+    let (s, _, _) = a
+        .call("GET", "/api/v1/procedures/1.000080/versions/2", None, None)
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let (s, _, _) = a.call("GET", "/api/v1/procedures/1.000080/versions/2", Some("tok-byt"), None).await;
+    let (s, _, _) = a
+        .call(
+            "GET",
+            "/api/v1/procedures/1.000080/versions/2",
+            Some("tok-byt"),
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _, _) = a.call("GET", "/api/v1/procedures/1.000080/versions/2", Some("tok-wg"), None).await;
+    let (s, _, _) = a
+        .call(
+            "GET",
+            "/api/v1/procedures/1.000080/versions/2",
+            Some("tok-wg"),
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
 }
 
@@ -176,10 +318,30 @@ async fn writes_need_a_token_and_the_right_organisation() {
 async fn a_stale_edit_gets_409_with_the_current_state_and_nothing_is_overwritten() {
     let a = app().await;
     publish_first_version(&a).await;
-    a.call("POST", "/api/v1/procedures/1.000080/drafts", Some("tok-officer"), Some(json!({"content": content("Đăng ký khai sinh", 10)}))).await;
-    let (s, _, _) = a.call("PUT", "/api/v1/procedures/1.000080/versions/2", Some("tok-officer"), Some(json!({"rev": 1, "content": content("Đăng ký khai sinh", 9)}))).await;
+    a.call(
+        "POST",
+        "/api/v1/procedures/1.000080/drafts",
+        Some("tok-officer"),
+        Some(json!({"content": content("Đăng ký khai sinh", 10)})),
+    )
+    .await;
+    let (s, _, _) = a
+        .call(
+            "PUT",
+            "/api/v1/procedures/1.000080/versions/2",
+            Some("tok-officer"),
+            Some(json!({"rev": 1, "content": content("Đăng ký khai sinh", 9)})),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
-    let (s, h, v) = a.call("PUT", "/api/v1/procedures/1.000080/versions/2", Some("tok-leader"), Some(json!({"rev": 1, "content": content("Đăng ký khai sinh", 7)}))).await;
+    let (s, h, v) = a
+        .call(
+            "PUT",
+            "/api/v1/procedures/1.000080/versions/2",
+            Some("tok-leader"),
+            Some(json!({"rev": 1, "content": content("Đăng ký khai sinh", 7)})),
+        )
+        .await;
     assert_eq!(s, StatusCode::CONFLICT);
     assert_eq!(h[header::CONTENT_TYPE], "application/problem+json");
     assert_eq!(v["current"]["rev"], 2, "{v}");
@@ -190,76 +352,209 @@ async fn a_stale_edit_gets_409_with_the_current_state_and_nothing_is_overwritten
 async fn a_leader_publishes_an_amendment_and_the_public_view_updates_at_once() {
     let a = app().await;
     publish_first_version(&a).await;
-    let (_, _, first) = a.call("GET", "/api/v1/procedures/1.000080", None, None).await;
+    let (_, _, first) = a
+        .call("GET", "/api/v1/procedures/1.000080", None, None)
+        .await;
     assert_eq!(first["version"]["seq"], 1);
-    let (s, _, _) = a.call("POST", "/api/v1/decisions", Some("tok-officer"), Some(decision("2/QĐ-BTP", "amended", "2025-05-02", "2025-05-12", Some(content("Đăng ký khai sinh", 10))))).await;
+    let (s, _, _) = a
+        .call(
+            "POST",
+            "/api/v1/decisions",
+            Some("tok-officer"),
+            Some(decision(
+                "2/QĐ-BTP",
+                "amended",
+                "2025-05-02",
+                "2025-05-12",
+                Some(content("Đăng ký khai sinh", 10)),
+            )),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED);
-    let (s, _, v) = a.call("GET", "/api/v1/decisions/2%2FQ%C4%90-BTP", None, None).await;
+    let (s, _, v) = a
+        .call("GET", "/api/v1/decisions/2%2FQ%C4%90-BTP", None, None)
+        .await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(v["timeliness"]["late"], true, "a ministry must publish 20 days ahead: {v}");
-    let (s, _, _) = a.call("POST", "/api/v1/decisions/2%2FQ%C4%90-BTP/apply", Some("tok-officer"), Some(json!({"rev": 1}))).await;
-    assert_eq!(s, StatusCode::FORBIDDEN, "officers prepare, leaders publish");
-    let (s, _, v) = a.call("POST", "/api/v1/decisions/2%2FQ%C4%90-BTP/apply", Some("tok-leader"), Some(json!({"rev": 1, "dry_run": true}))).await;
+    assert_eq!(
+        v["timeliness"]["late"], true,
+        "a ministry must publish 20 days ahead: {v}"
+    );
+    let (s, _, _) = a
+        .call(
+            "POST",
+            "/api/v1/decisions/2%2FQ%C4%90-BTP/apply",
+            Some("tok-officer"),
+            Some(json!({"rev": 1})),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "officers prepare, leaders publish"
+    );
+    let (s, _, v) = a
+        .call(
+            "POST",
+            "/api/v1/decisions/2%2FQ%C4%90-BTP/apply",
+            Some("tok-leader"),
+            Some(json!({"rev": 1, "dry_run": true})),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    let (_, _, still) = a.call("GET", "/api/v1/procedures/1.000080", None, None).await;
+    let (_, _, still) = a
+        .call("GET", "/api/v1/procedures/1.000080", None, None)
+        .await;
     assert_eq!(still["version"]["seq"], 1, "dry run changes nothing");
-    let (s, _, v) = a.call("POST", "/api/v1/decisions/2%2FQ%C4%90-BTP/apply", Some("tok-leader"), Some(json!({"rev": 1}))).await;
+    let (s, _, v) = a
+        .call(
+            "POST",
+            "/api/v1/decisions/2%2FQ%C4%90-BTP/apply",
+            Some("tok-leader"),
+            Some(json!({"rev": 1})),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    let (_, _, now) = a.call("GET", "/api/v1/procedures/1.000080", None, None).await;
+    let (_, _, now) = a
+        .call("GET", "/api/v1/procedures/1.000080", None, None)
+        .await;
     assert_eq!(now["version"]["seq"], 2);
-    let (s, _, d) = a.call("GET", "/api/v1/procedures/1.000080/diff", None, None).await;
+    let (s, _, d) = a
+        .call("GET", "/api/v1/procedures/1.000080/diff", None, None)
+        .await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(d["changes"][0]["text_vi"], "Thời hạn giải quyết (Trực tiếp): 15 ngày làm việc → 10 ngày làm việc");
-    let (_, _, vs) = a.call("GET", "/api/v1/procedures/1.000080/versions", None, None).await;
+    assert_eq!(
+        d["changes"][0]["text_vi"],
+        "Thời hạn giải quyết (Trực tiếp): 15 ngày làm việc → 10 ngày làm việc"
+    );
+    let (_, _, vs) = a
+        .call("GET", "/api/v1/procedures/1.000080/versions", None, None)
+        .await;
     assert_eq!(vs.as_array().map(Vec::len), Some(2));
     assert_eq!(vs[0]["valid_to"], "2025-05-11");
-    let (s, _, _) = a.call("POST", "/api/v1/decisions/2%2FQ%C4%90-BTP/apply", Some("tok-leader"), Some(json!({"rev": 2}))).await;
+    let (s, _, _) = a
+        .call(
+            "POST",
+            "/api/v1/decisions/2%2FQ%C4%90-BTP/apply",
+            Some("tok-leader"),
+            Some(json!({"rev": 2})),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "applied twice");
 }
 
 #[tokio::test]
 async fn a_decision_for_a_missing_procedure_is_refused_with_its_line() {
     let a = app().await;
-    let (s, _, _) = a.call("POST", "/api/v1/decisions", Some("tok-officer"), Some(decision("3/QĐ-BTP", "amended", "2025-01-02", "2025-02-01", None))).await;
+    let (s, _, _) = a
+        .call(
+            "POST",
+            "/api/v1/decisions",
+            Some("tok-officer"),
+            Some(decision(
+                "3/QĐ-BTP",
+                "amended",
+                "2025-01-02",
+                "2025-02-01",
+                None,
+            )),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED);
-    let (s, _, v) = a.call("POST", "/api/v1/decisions/3%2FQ%C4%90-BTP/apply", Some("tok-leader"), Some(json!({"rev": 1}))).await;
+    let (s, _, v) = a
+        .call(
+            "POST",
+            "/api/v1/decisions/3%2FQ%C4%90-BTP/apply",
+            Some("tok-leader"),
+            Some(json!({"rev": 1})),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(v["detail"].as_str().unwrap_or_default().contains("dòng 1"), "{v}");
-    let (s, h, v) = a.call("POST", "/api/v1/decisions", Some("tok-officer"), Some(json!({"number": "x"}))).await;
+    assert!(
+        v["detail"].as_str().unwrap_or_default().contains("dòng 1"),
+        "{v}"
+    );
+    let (s, h, v) = a
+        .call(
+            "POST",
+            "/api/v1/decisions",
+            Some("tok-officer"),
+            Some(json!({"number": "x"})),
+        )
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
     assert_eq!(h[header::CONTENT_TYPE], "application/problem+json");
-    assert!(v["detail"].as_str().unwrap_or_default().contains("signed_on"), "{v}");
+    assert!(
+        v["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("signed_on"),
+        "{v}"
+    );
 }
 
 #[tokio::test]
 async fn calendar_endpoints_answer_and_reject_bad_dates() {
     let a = app().await;
     let (s, _, v) = a.call("GET", "/api/v1/calendar/tet/2025", None, None).await;
-    assert_eq!((s, v["date"].as_str()), (StatusCode::OK, Some("2025-01-29")));
-    let (_, _, v) = a.call("GET", "/api/v1/calendar/add-working-days?date=2025-04-25&days=3", None, None).await;
-    assert_eq!(v["result"], "2025-04-29", "Sat 26/04/2025 is a swapped working day");
-    let (_, _, v) = a.call("GET", "/api/v1/calendar/holidays?year=2025", None, None).await;
+    assert_eq!(
+        (s, v["date"].as_str()),
+        (StatusCode::OK, Some("2025-01-29"))
+    );
+    let (_, _, v) = a
+        .call(
+            "GET",
+            "/api/v1/calendar/add-working-days?date=2025-04-25&days=3",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        v["result"], "2025-04-29",
+        "Sat 26/04/2025 is a swapped working day"
+    );
+    let (_, _, v) = a
+        .call("GET", "/api/v1/calendar/holidays?year=2025", None, None)
+        .await;
     assert!(v.as_array().is_some_and(|d| d.len() >= 12));
-    let (s, _, _) = a.call("GET", "/api/v1/calendar/lunar/2025-13-01", None, None).await;
+    let (s, _, _) = a
+        .call("GET", "/api/v1/calendar/lunar/2025-13-01", None, None)
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     let (s, _, _) = a.call("GET", "/api/v1/calendar/tet/2200", None, None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    let (s, _, _) = a.call("GET", "/api/v1/calendar/add-working-days?date=2025-04-25&days=-1", None, None).await;
+    let (s, _, _) = a
+        .call(
+            "GET",
+            "/api/v1/calendar/add-working-days?date=2025-04-25&days=-1",
+            None,
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
 async fn organisations_and_metrics_are_served() {
     let a = app().await;
-    let (_, _, v) = a.call("GET", "/api/v1/organisations?parent=CP", None, None).await;
+    let (_, _, v) = a
+        .call("GET", "/api/v1/organisations?parent=CP", None, None)
+        .await;
     assert_eq!(v["total"], 3);
-    let (_, _, v) = a.call("GET", "/api/v1/organisations?q=ha%20noi", None, None).await;
+    let (_, _, v) = a
+        .call("GET", "/api/v1/organisations?q=ha%20noi", None, None)
+        .await;
     assert_eq!(v["items"][0]["id"], "P01");
-    let (s, _, _) = a.call("GET", "/api/v1/organisations/NOPE", None, None).await;
+    let (s, _, _) = a
+        .call("GET", "/api/v1/organisations/NOPE", None, None)
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _, v) = a.call("GET", "/metrics", None, None).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(v.as_str().unwrap_or_default().contains("thutuc_http_requests_total"));
+    assert!(
+        v.as_str()
+            .unwrap_or_default()
+            .contains("thutuc_http_requests_total")
+    );
 }
 
 #[tokio::test]
@@ -267,19 +562,80 @@ async fn a_province_localises_a_central_procedure_and_sees_drift() {
     let a = app().await;
     publish_first_version(&a).await;
     let body = json!({"rev": 0, "local_code": "1.000080.000.00.00.H26", "overrides": {"notes": "Phí theo Nghị quyết HĐND"}});
-    let (s, _, _) = a.call("PUT", "/api/v1/procedures/1.000080/localisations/P01", Some("tok-byt"), Some(body.clone())).await;
+    let (s, _, _) = a
+        .call(
+            "PUT",
+            "/api/v1/procedures/1.000080/localisations/P01",
+            Some("tok-byt"),
+            Some(body.clone()),
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _, v) = a.call("PUT", "/api/v1/procedures/1.000080/localisations/P01", Some("tok-hn"), Some(json!({"rev": 0, "local_code": "1.000081.H26"}))).await;
-    assert_eq!(s, StatusCode::BAD_REQUEST, "local code of another procedure: {v}");
-    let (s, _, v) = a.call("PUT", "/api/v1/procedures/1.000080/localisations/P01", Some("tok-hn"), Some(body.clone())).await;
+    let (s, _, v) = a
+        .call(
+            "PUT",
+            "/api/v1/procedures/1.000080/localisations/P01",
+            Some("tok-hn"),
+            Some(json!({"rev": 0, "local_code": "1.000081.H26"})),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::BAD_REQUEST,
+        "local code of another procedure: {v}"
+    );
+    let (s, _, v) = a
+        .call(
+            "PUT",
+            "/api/v1/procedures/1.000080/localisations/P01",
+            Some("tok-hn"),
+            Some(body.clone()),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!((v["rev"].as_i64(), v["drifted"].as_bool()), (Some(1), Some(false)));
-    let (s, _, _) = a.call("PUT", "/api/v1/procedures/1.000080/localisations/P01", Some("tok-hn"), Some(body)).await;
+    assert_eq!(
+        (v["rev"].as_i64(), v["drifted"].as_bool()),
+        (Some(1), Some(false))
+    );
+    let (s, _, _) = a
+        .call(
+            "PUT",
+            "/api/v1/procedures/1.000080/localisations/P01",
+            Some("tok-hn"),
+            Some(body),
+        )
+        .await;
     assert_eq!(s, StatusCode::CONFLICT, "rev 0 is stale now");
-    a.call("POST", "/api/v1/decisions", Some("tok-officer"), Some(decision("2/QĐ-BTP", "amended", "2025-05-02", "2025-06-01", Some(content("Đăng ký khai sinh", 10))))).await;
-    let (s, _, v) = a.call("POST", "/api/v1/decisions/2%2FQ%C4%90-BTP/apply", Some("tok-leader"), Some(json!({"rev": 1}))).await;
+    a.call(
+        "POST",
+        "/api/v1/decisions",
+        Some("tok-officer"),
+        Some(decision(
+            "2/QĐ-BTP",
+            "amended",
+            "2025-05-02",
+            "2025-06-01",
+            Some(content("Đăng ký khai sinh", 10)),
+        )),
+    )
+    .await;
+    let (s, _, v) = a
+        .call(
+            "POST",
+            "/api/v1/decisions/2%2FQ%C4%90-BTP/apply",
+            Some("tok-leader"),
+            Some(json!({"rev": 1})),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    let (_, _, v) = a.call("GET", "/api/v1/procedures/1.000080/localisations", None, None).await;
+    let (_, _, v) = a
+        .call(
+            "GET",
+            "/api/v1/procedures/1.000080/localisations",
+            None,
+            None,
+        )
+        .await;
     assert_eq!(v[0]["drifted"], true, "{v}");
 }
 
@@ -289,20 +645,79 @@ async fn open_data_exports_and_json_ld_by_content_negotiation() {
     publish_first_version(&a).await;
     let (s, h, v) = a.call("GET", "/api/v1/export/json", None, None).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(h[header::CONTENT_TYPE].to_str().unwrap_or_default().starts_with("application/x-ndjson"));
+    assert!(
+        h[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("application/x-ndjson")
+    );
     assert!(v.to_string().contains("1.000080"), "{v}");
-    let (s, _, v) = a.call("GET", "/api/v1/export/csv?agency=BTP", None, None).await;
+    let (s, _, v) = a
+        .call("GET", "/api/v1/export/csv?agency=BTP", None, None)
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert!(v.as_str().unwrap_or_default().contains("Đăng ký khai sinh"));
     let (s, _, _) = a.call("GET", "/api/v1/export/pdf", None, None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    let (s, _, _) = a.call("GET", "/api/v1/export/json?agency=NOPE", None, None).await;
+    let (s, _, _) = a
+        .call("GET", "/api/v1/export/json?agency=NOPE", None, None)
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    let req = Request::get("/api/v1/procedures/1.000080").header(header::ACCEPT, "application/ld+json").body(Body::empty()).expect("req");
+    let req = Request::get("/api/v1/procedures/1.000080")
+        .header(header::ACCEPT, "application/ld+json")
+        .body(Body::empty())
+        .expect("req");
     let resp = a.router.clone().oneshot(req).await.expect("resp");
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(resp.headers()[header::CONTENT_TYPE], "application/ld+json");
-    let doc: Value = serde_json::from_slice(&resp.into_body().collect().await.expect("body").to_bytes()).expect("json");
-    assert!(doc["@context"].is_array() || doc["@context"].is_object(), "{doc}");
+    let doc: Value =
+        serde_json::from_slice(&resp.into_body().collect().await.expect("body").to_bytes())
+            .expect("json");
+    assert!(
+        doc["@context"].is_array() || doc["@context"].is_object(),
+        "{doc}"
+    );
     assert!(doc.to_string().contains("Đăng ký khai sinh"));
+}
+
+#[tokio::test]
+async fn search_ranks_and_highlights_without_diacritics_and_suggests() {
+    let a = app().await;
+    publish_first_version(&a).await;
+    let (s, _, v) = a
+        .call(
+            "GET",
+            "/api/v1/procedures?q=dang%20ky%20khai%20sinh",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["items"][0]["code"], "1.000080", "{v}");
+    assert!(
+        v["items"][0]["highlights"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("<mark>"),
+        "{v}"
+    );
+    assert!(v["facets"].is_object(), "{v}");
+    let (_, _, v) = a
+        .call("GET", "/api/v1/suggest?q=%C4%91%C4%83ng%20k", None, None)
+        .await;
+    assert_eq!(v[0]["code"], "1.000080", "{v}");
+    for bad in ["%22%3A%28%29*", "%00%01", "%FF%FE"] {
+        let (s, _, v) = a
+            .call("GET", &format!("/api/v1/procedures?q={bad}"), None, None)
+            .await;
+        assert!(
+            s == StatusCode::OK || s == StatusCode::BAD_REQUEST,
+            "{bad}: {s} {v}"
+        );
+    }
+    let long = "a".repeat(10_000);
+    let (s, _, _) = a
+        .call("GET", &format!("/api/v1/procedures?q={long}"), None, None)
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
 }

@@ -8,8 +8,8 @@ use thutuc_domain::calendar::{self, CalendarDay};
 use thutuc_store::Store;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::extract::ApiQuery;
 use crate::error::{WebError, WebResult};
+use crate::extract::ApiQuery;
 use crate::state::AppState;
 
 fn parse_date(s: &str) -> WebResult<NaiveDate> {

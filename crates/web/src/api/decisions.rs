@@ -10,8 +10,8 @@ use thutuc_store::{
 };
 
 use crate::auth::Actor;
-use crate::extract::{ApiJson, ApiQuery};
 use crate::error::{WebError, WebResult};
+use crate::extract::{ApiJson, ApiQuery};
 use crate::state::AppState;
 use crate::views::*;
 
@@ -131,6 +131,7 @@ pub async fn apply<S: Store>(
                 .unwrap_or(chrono::FixedOffset::east_opt(0).expect("utc")),
         )
         .date_naive();
+    let started = chrono::Utc::now() - chrono::Duration::seconds(1);
     let report = st
         .store
         .apply_decision(&ApplyRequest {
@@ -142,6 +143,7 @@ pub async fn apply<S: Store>(
         })
         .await?;
     if !req.dry_run {
+        st.sync_changes(started).await;
         for e in &report.entries {
             st.cache.invalidate(e.code.as_str());
         }

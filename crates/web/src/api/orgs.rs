@@ -6,8 +6,8 @@ use thutuc_domain::legal::LegalDocument;
 use thutuc_domain::org::{OrgKind, Sector};
 use thutuc_store::Store;
 
-use crate::extract::ApiQuery;
 use crate::error::{WebError, WebResult};
+use crate::extract::ApiQuery;
 use crate::state::{AppState, OrgTree};
 use crate::views::*;
 

@@ -14,8 +14,8 @@ use thutuc_store::{
 };
 
 use crate::auth::Actor;
-use crate::extract::{ApiJson, ApiQuery};
 use crate::error::{WebError, WebResult};
+use crate::extract::{ApiJson, ApiQuery};
 use crate::state::{AppState, CachedVersion};
 use crate::views::*;
 
@@ -79,15 +79,76 @@ pub fn filter_from_query<S: Store>(
     })
 }
 
-/// Lists procedures.
+/// Builds a search request from the list query (the store filter already validated it).
+pub fn search_request(f: &ProcedureFilter) -> thutuc_search::SearchRequest {
+    use thutuc_search::{DocStatus, Filters};
+    let filters = Filters {
+        levels: f
+            .level
+            .as_deref()
+            .and_then(thutuc_domain::procedure::Level::parse)
+            .into_iter()
+            .collect(),
+        sectors: f.sector.clone().into_iter().collect(),
+        owner_orgs: f.owner_orgs.clone().unwrap_or_default(),
+        kinds: f.kind.into_iter().collect(),
+        statuses: match f.status {
+            Some(ProcedureStatusFilter::InForce) => vec![DocStatus::InForce],
+            Some(ProcedureStatusFilter::Abolished) => vec![DocStatus::Abolished],
+            _ => vec![],
+        },
+        ..Default::default()
+    };
+    thutuc_search::SearchRequest {
+        q: f.q.clone().unwrap_or_default(),
+        filters,
+        limit: f.limit.clamp(1, 100) as usize,
+        offset: f.offset.max(0) as usize,
+    }
+}
+
+/// Lists procedures. With `q`, results come from the search index: ranked, with highlights
+/// (`<mark>`, HTML-escaped) and facet counts; without `q`, in catalogue order from the database.
 #[utoipa::path(get, path = "/api/v1/procedures", tag = "procedures", params(ProcedureListQuery),
-    responses((status = 200, description = "A page of procedures", body = Object), (status = 400, description = "Bad filter")))]
+    responses((status = 200, description = "A page of procedures (with `facets` and `highlights` when q is given)", body = Object), (status = 400, description = "Bad filter")))]
 pub async fn list<S: Store>(
     State(st): State<AppState<S>>,
     ApiQuery(q): ApiQuery<ProcedureListQuery>,
-) -> WebResult<Json<PageView<ProcedureSummary>>> {
+) -> WebResult<axum::response::Response> {
     let f = filter_from_query(&st, &q)?;
-    Ok(Json(st.store.list_procedures(&f).await?.into()))
+    let has_text = f.q.as_deref().is_some_and(|t| !t.trim().is_empty());
+    if has_text && f.status != Some(ProcedureStatusFilter::HasDraft) {
+        let req = search_request(&f);
+        let resp = st
+            .search
+            .search(&req)
+            .map_err(|e| WebError::from(StoreError::Other(e.to_string())))?;
+        return Ok(Json(serde_json::json!({
+            "items": resp.hits,
+            "total": resp.total,
+            "limit": req.limit,
+            "offset": req.offset,
+            "facets": resp.facets,
+            "relaxed": resp.relaxed,
+        }))
+        .into_response());
+    }
+    let page: PageView<ProcedureSummary> = st.store.list_procedures(&f).await?.into();
+    Ok(Json(page).into_response())
+}
+
+/// Type-ahead: up to 10 procedures whose name or code starts like the text.
+#[utoipa::path(get, path = "/api/v1/suggest", tag = "procedures", params(TextQuery),
+    responses((status = 200, description = "Suggestions [{code, name}]", body = Object)))]
+pub async fn suggest<S: Store>(
+    State(st): State<AppState<S>>,
+    ApiQuery(q): ApiQuery<TextQuery>,
+) -> WebResult<Json<Vec<thutuc_search::Suggestion>>> {
+    let text = q.q.unwrap_or_default();
+    let limit = q.limit.unwrap_or(10).clamp(1, 10) as usize;
+    Ok(Json(st.search.suggest(&text, limit).map_err(|e| {
+        WebError::from(StoreError::Other(e.to_string()))
+    })?))
 }
 
 async fn load_current<S: Store>(
@@ -136,7 +197,10 @@ pub async fn get<S: Store>(
     headers: HeaderMap,
 ) -> WebResult<Response> {
     let code = TthcCode::parse(&code)?;
-    let wants_ld = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("application/ld+json"));
+    let wants_ld = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("application/ld+json"));
     if wants_ld {
         return crate::api::export::procedure_jsonld(&st, &code).await;
     }
@@ -392,12 +456,18 @@ pub async fn put_localisation<S: Store>(
 ) -> WebResult<Json<thutuc_store::Localisation>> {
     let code = TthcCode::parse(&code)?;
     if st.tree().get(&org).is_none() {
-        return Err(WebError::bad_request(format!("tổ chức «{org}» không tồn tại / unknown organisation")));
+        return Err(WebError::bad_request(format!(
+            "tổ chức «{org}» không tồn tại / unknown organisation"
+        )));
     }
     if let Some(lc) = &req.local_code {
         match thutuc_domain::ProcedureRef::parse(lc)? {
             thutuc_domain::ProcedureRef::Local { code: c, .. } if c == code => {}
-            _ => return Err(WebError::bad_request(format!("local_code «{lc}» phải có dạng {code}.<mã đơn vị>"))),
+            _ => {
+                return Err(WebError::bad_request(format!(
+                    "local_code «{lc}» phải có dạng {code}.<mã đơn vị>"
+                )));
+            }
         }
     }
     let cap = actor.may(&st, Action::EditDraft, &org)?;
