@@ -129,12 +129,13 @@ fn add_months(d: NaiveDate, m: i32) -> NaiveDate {
 pub fn amend(c: &ProcedureContent, rng: &mut Rng, circular: &str) -> ProcedureContent {
     let mut n = c.clone();
     for ch in &mut n.channels {
-        if let Some(t) = &mut ch.time {
-            if t.unit == TimeUnit::WorkingDay && t.value >= 3.0 {
-                t.value = (t.value * (0.6 + 0.1 * rng.below(3) as f64))
-                    .round()
-                    .max(1.0);
-            }
+        if let Some(t) = &mut ch.time
+            && t.unit == TimeUnit::WorkingDay
+            && t.value >= 3.0
+        {
+            t.value = (t.value * (0.6 + 0.1 * rng.below(3) as f64))
+                .round()
+                .max(1.0);
         }
     }
     if rng.below(2) == 0
@@ -142,14 +143,13 @@ pub fn amend(c: &ProcedureContent, rng: &mut Rng, circular: &str) -> ProcedureCo
             .channels
             .iter()
             .any(|ch| ch.method == ChannelMethod::Online)
+        && let Some(direct) = n.channels.first().cloned()
     {
-        if let Some(direct) = n.channels.first().cloned() {
-            n.channels.push(Channel {
-                method: ChannelMethod::Online,
-                description: "Nộp hồ sơ qua Cổng Dịch vụ công quốc gia.".into(),
-                ..direct
-            });
-        }
+        n.channels.push(Channel {
+            method: ChannelMethod::Online,
+            description: "Nộp hồ sơ qua Cổng Dịch vụ công quốc gia.".into(),
+            ..direct
+        });
     }
     n.legal_bases.push(LegalBasis {
         number: Some(circular.to_string()),
@@ -360,11 +360,11 @@ pub async fn build<S: Store>(s: &S, cfg: &Config, today: NaiveDate) -> anyhow::R
         })
         .await?
         .items;
-    let mut drafts = 0;
-    for p in btp
+    for (drafts, p) in btp
         .iter()
         .filter(|p| !p.abolished && p.current_seq.is_some())
         .take(2)
+        .enumerate()
     {
         let cur = s.current_version(&p.code).await?;
         let content = amend(
@@ -385,7 +385,6 @@ pub async fn build<S: Store>(s: &S, cfg: &Config, today: NaiveDate) -> anyhow::R
             s.set_draft_status(&p.code, v.seq, v.rev, VersionStatus::InReview)
                 .await?;
         }
-        drafts += 1;
     }
 
     // 4. Localisations by Hà Nội of commune-level Justice procedures.

@@ -51,11 +51,11 @@ pub fn read_file(
         None
     };
     let tick = |n: usize| {
-        if let Some(b) = &bar {
-            if n % 100 == 0 {
-                b.set_message(format!("{file}: {n} bản ghi"));
-                b.tick();
-            }
+        if let Some(b) = &bar
+            && n.is_multiple_of(100)
+        {
+            b.set_message(format!("{file}: {n} bản ghi"));
+            b.tick();
         }
     };
     let mut out = Vec::new();

@@ -11,11 +11,11 @@ pub fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or(path);
-    if let Some(dir) = std::path::Path::new(path).parent() {
-        if !dir.as_os_str().is_empty() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| anyhow::anyhow!("không tạo được thư mục {}: {e}", dir.display()))?;
-        }
+    if let Some(dir) = std::path::Path::new(path).parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| anyhow::anyhow!("không tạo được thư mục {}: {e}", dir.display()))?;
     }
     Ok(())
 }

@@ -69,11 +69,13 @@ pub enum Action {
     Import,
     /// Manage users and organisations.
     Administer,
+    /// Edit the national working-day calendar (notice days off, swapped working days).
+    EditCalendar,
 }
 
 impl Action {
     /// All actions.
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 8] = [
         Action::ReadInternal,
         Action::EditDraft,
         Action::SubmitDraft,
@@ -81,6 +83,7 @@ impl Action {
         Action::Publish,
         Action::Import,
         Action::Administer,
+        Action::EditCalendar,
     ];
 }
 
@@ -98,7 +101,8 @@ pub fn allowed(role: Role, action: Action, scope: Scope) -> bool {
     use Action::*;
     match role {
         Role::Admin => true,
-        Role::Oversight => matches!(action, ReadInternal),
+        // The national calendar is kept by the Government Office (VPCP) and administrators.
+        Role::Oversight => matches!(action, ReadInternal | EditCalendar),
         Role::Officer => {
             scope == Scope::Own
                 && matches!(
@@ -138,11 +142,11 @@ mod tests {
     }
 
     #[test]
-    fn oversight_reads_everything_and_writes_nothing() {
+    fn oversight_reads_everything_and_only_edits_the_national_calendar() {
         for action in Action::ALL {
             assert_eq!(
                 allowed(Role::Oversight, action, Scope::Other),
-                action == Action::ReadInternal
+                matches!(action, Action::ReadInternal | Action::EditCalendar)
             );
         }
     }

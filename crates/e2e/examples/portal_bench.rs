@@ -44,6 +44,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         thutuc_domain::calendar::Calendar::default_vn()?,
     )
     .await?;
+    let indexed = state.reindex().await?;
+    eprintln!("indexed {indexed} procedures");
     let app = thutuc_web::router(state);
     let listener = tokio::net::TcpListener::bind(listen).await?;
     eprintln!("serving on http://{listen}/");

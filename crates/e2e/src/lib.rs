@@ -66,6 +66,7 @@ impl TestApp {
         )
         .await
         .expect("state");
+        state.reindex().await.expect("search index");
         let router =
             thutuc_web::router_with(state.clone(), thutuc_web::session::PagesConfig::default());
         Self {

@@ -121,6 +121,14 @@ pub fn router_with<S: Store>(state: AppState<S>, pages_cfg: session::PagesConfig
         .route("/calendar/between", get(calendar::between::<S>))
         .route("/export/{format}", get(export::export::<S>))
         .route("/suggest", get(procedures::suggest::<S>))
+        .route(
+            "/calendar/days/{date}",
+            axum::routing::put(calendar::put_day::<S>),
+        )
+        .route(
+            "/calendar/days/{date}/withdraw",
+            post(calendar::withdraw_day::<S>),
+        )
         .route("/stats/changes", get(stats::changes::<S>))
         .route("/reports/monthly", get(stats::monthly::<S>))
         .route("/reports/period", get(stats::period::<S>));

@@ -52,6 +52,8 @@ impl Modify for Bearer {
         api::calendar::between,
         api::export::export,
         api::procedures::suggest,
+        api::calendar::put_day,
+        api::calendar::withdraw_day,
         api::stats::changes,
         api::stats::monthly,
         api::stats::period,

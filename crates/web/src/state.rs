@@ -30,8 +30,8 @@ pub struct AppState<S: Store> {
     pub rules: Arc<PublicationRules>,
     /// Working-day arithmetic (the shared calendar, as a function for domain code).
     pub working_days: WorkingDays,
-    /// The working-day calendar.
-    pub calendar: Arc<Calendar>,
+    /// The working-day calendar (swapped when officers edit its rows).
+    pub calendar: CalendarCell,
     /// Request metrics.
     pub metrics: Arc<Metrics>,
     /// Full-text search over current versions (kept in step with the database).
@@ -46,11 +46,12 @@ impl<S: Store> AppState<S> {
         calendar: Calendar,
     ) -> Result<Self, thutuc_store::StoreError> {
         let tree = OrgTree::new(store.all_orgs().await?);
-        let calendar = Arc::new(calendar);
+        let calendar = CalendarCell::new(calendar);
         let cal = calendar.clone();
         // Out-of-range dates (outside 1900–2100) fall back to calendar days: never reached by real decisions.
         let working_days: WorkingDays = Arc::new(move |d, n| {
-            cal.add_working_days(d, n)
+            cal.get()
+                .add_working_days(d, n)
                 .unwrap_or(d + chrono::Duration::days(n))
         });
         Ok(Self {
@@ -255,5 +256,35 @@ pub async fn catch_up_loop<S: Store>(state: AppState<S>) {
             }
             Err(e) => tracing::warn!(error = %e, "cache catch-up failed"),
         }
+    }
+}
+
+/// The shared working-day calendar. Readers take a cheap snapshot with [`CalendarCell::get`];
+/// an edit of the calendar rows builds a new calendar and swaps it in.
+#[derive(Clone)]
+pub struct CalendarCell(Arc<RwLock<Arc<Calendar>>>);
+
+impl CalendarCell {
+    /// Wraps a calendar.
+    pub fn new(c: Calendar) -> Self {
+        Self(Arc::new(RwLock::new(Arc::new(c))))
+    }
+    /// The calendar in force now.
+    pub fn get(&self) -> Arc<Calendar> {
+        match self.0.read() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+    /// Replaces the calendar.
+    pub fn set(&self, c: Calendar) {
+        match self.0.write() {
+            Ok(mut g) => *g = Arc::new(c),
+            Err(p) => *p.into_inner() = Arc::new(c),
+        }
+    }
+    /// Special days of a year (shorthand for `get().holidays(year)`).
+    pub fn holidays(&self, year: i32) -> Vec<thutuc_domain::calendar::CalendarDay> {
+        self.get().holidays(year)
     }
 }

@@ -721,3 +721,84 @@ async fn search_ranks_and_highlights_without_diacritics_and_suggests() {
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn the_government_office_edits_the_calendar_and_deadlines_follow_at_once() {
+    let a = app().await;
+    let row = json!({"kind": "holiday", "name_vi": "Ngày Văn hóa Việt Nam", "source": "Thông báo giả định 1/TB-BNV"});
+    let (s, _, _) = a
+        .call(
+            "PUT",
+            "/api/v1/calendar/days/2027-11-24",
+            Some("tok-officer"),
+            Some(row.clone()),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "a ministry officer does not edit the national calendar"
+    );
+    let (_, _, before) = a
+        .call(
+            "GET",
+            "/api/v1/calendar/add-working-days?date=2027-11-23&days=1",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(before["result"], "2027-11-24");
+    let (s, _, v) = a
+        .call(
+            "PUT",
+            "/api/v1/calendar/days/2027-11-24",
+            Some("tok-wg"),
+            Some(row),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, _, after) = a
+        .call(
+            "GET",
+            "/api/v1/calendar/add-working-days?date=2027-11-23&days=1",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        after["result"], "2027-11-25",
+        "Wed 24/11/2027 is now a day off"
+    );
+    let bad = json!({"kind": "swapped_workday", "name_vi": "Làm bù", "source": "x"});
+    let (s, _, v) = a
+        .call(
+            "PUT",
+            "/api/v1/calendar/days/2027-11-23",
+            Some("tok-wg"),
+            Some(bad),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::BAD_REQUEST,
+        "a swapped working day must be a weekend day: {v}"
+    );
+    let (s, _, _) = a
+        .call(
+            "POST",
+            "/api/v1/calendar/days/2027-11-24/withdraw",
+            Some("tok-wg"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, _, again) = a
+        .call(
+            "GET",
+            "/api/v1/calendar/add-working-days?date=2027-11-23&days=1",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(again["result"], "2027-11-24");
+}

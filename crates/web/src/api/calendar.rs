@@ -135,12 +135,16 @@ pub async fn add_working_days<S: Store>(
             "days phải ≥ 0 / days must not be negative",
         ));
     }
-    let result = st.calendar.add_working_days(d, q.days).map_err(cal_err)?;
+    let result = st
+        .calendar
+        .get()
+        .add_working_days(d, q.days)
+        .map_err(cal_err)?;
     Ok(Json(AddView {
         date: d,
         days: q.days,
         result,
-        calendar: st.calendar.fingerprint(),
+        calendar: st.calendar.get().fingerprint(),
     }))
 }
 
@@ -174,6 +178,7 @@ pub async fn between<S: Store>(
     let (from, to) = (parse_date(&q.from)?, parse_date(&q.to)?);
     let working_days = st
         .calendar
+        .get()
         .working_days_between(from, to)
         .map_err(cal_err)?;
     Ok(Json(BetweenView {
@@ -181,4 +186,108 @@ pub async fn between<S: Store>(
         to,
         working_days,
     }))
+}
+
+/// A calendar row entered by an officer.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CalendarDayRequest {
+    /// `holiday`, `make_up`, `swapped_day_off` or `swapped_workday`.
+    pub kind: String,
+    /// Vietnamese name, e.g. "Nghỉ Tết Nguyên đán".
+    pub name_vi: String,
+    /// Legal source, e.g. "Thông báo 9441/TB-BNV".
+    pub source: String,
+}
+
+/// Rebuilds the shared calendar from its rules, the embedded notices and the stored rows;
+/// refuses (and stores nothing) when the rows contradict each other.
+async fn rebuild_calendar<S: Store>(
+    st: &AppState<S>,
+    extra: &[CalendarDay],
+    withdrawn: Option<NaiveDate>,
+) -> WebResult<calendar::Calendar> {
+    let mut stored = st.store.calendar_days().await?;
+    let new_dates: std::collections::BTreeSet<NaiveDate> =
+        extra.iter().map(|r| r.date).chain(withdrawn).collect();
+    stored.retain(|r| !new_dates.contains(&r.date));
+    stored.extend(extra.iter().cloned());
+    let mut rows = calendar::parse_notice_csv(calendar::NOTICES_CSV).map_err(cal_err)?;
+    let stored_dates: std::collections::BTreeSet<NaiveDate> =
+        stored.iter().map(|r| r.date).collect();
+    rows.retain(|r| !stored_dates.contains(&r.date) && Some(r.date) != withdrawn);
+    rows.extend(stored);
+    calendar::Calendar::new(st.calendar.get().rules().clone(), rows)
+        .map_err(|e| WebError::bad_request(format!("lịch mâu thuẫn / contradictory calendar: {e}")))
+}
+
+/// Sets a day of the working-day calendar (a notice day off, a swapped working Saturday…).
+/// Takes effect at once for every deadline computed afterwards.
+#[utoipa::path(put, path = "/api/v1/calendar/days/{date}", tag = "calendar", request_body = CalendarDayRequest,
+    params(("date" = String, Path, description = "YYYY-MM-DD")), security(("bearer" = [])),
+    responses((status = 200, description = "Saved; the year's special days", body = Object), (status = 400, description = "Bad row or contradiction"), (status = 403, description = "Not allowed")))]
+pub async fn put_day<S: Store>(
+    State(st): State<AppState<S>>,
+    actor: crate::auth::Actor,
+    Path(date): Path<String>,
+    crate::extract::ApiJson(req): crate::extract::ApiJson<CalendarDayRequest>,
+) -> WebResult<Json<Vec<CalendarDay>>> {
+    let d = parse_date(&date)?;
+    let cap = actor.may(
+        &st,
+        thutuc_domain::access::Action::EditCalendar,
+        &actor.org_id,
+    )?;
+    let kind: calendar::DayKind =
+        serde_json::from_value(serde_json::Value::String(req.kind.clone())).map_err(|_| {
+            WebError::bad_request(format!(
+                "kind «{}» phải là holiday, make_up, swapped_day_off hoặc swapped_workday",
+                req.kind
+            ))
+        })?;
+    if req.name_vi.trim().is_empty() || req.source.trim().is_empty() {
+        return Err(WebError::bad_request(
+            "name_vi và source là bắt buộc (ghi rõ văn bản nguồn) / name and source are required",
+        ));
+    }
+    let row = CalendarDay {
+        date: d,
+        kind,
+        name_vi: req.name_vi.trim().into(),
+        source: req.source.trim().into(),
+    };
+    let csv = format!(
+        "date,kind,name_vi,source\n{},{},\"{}\",\"{}\"\n",
+        d,
+        req.kind,
+        row.name_vi.replace('"', "\"\""),
+        row.source.replace('"', "\"\"")
+    );
+    calendar::parse_notice_csv(&csv).map_err(|e| WebError::bad_request(e.to_string()))?;
+    let cal = rebuild_calendar(&st, std::slice::from_ref(&row), None).await?;
+    st.store
+        .upsert_calendar_days(std::slice::from_ref(&row), &cap.actor.email)
+        .await?;
+    let year = chrono::Datelike::year(&d);
+    st.calendar.set(cal);
+    Ok(Json(st.calendar.holidays(year)))
+}
+
+/// Withdraws an officer's row: the computed rules and embedded notices apply to that date again.
+#[utoipa::path(post, path = "/api/v1/calendar/days/{date}/withdraw", tag = "calendar", params(("date" = String, Path, description = "YYYY-MM-DD")),
+    security(("bearer" = [])), responses((status = 200, description = "Withdrawn", body = Object), (status = 404, description = "No stored row")))]
+pub async fn withdraw_day<S: Store>(
+    State(st): State<AppState<S>>,
+    actor: crate::auth::Actor,
+    Path(date): Path<String>,
+) -> WebResult<Json<Vec<CalendarDay>>> {
+    let d = parse_date(&date)?;
+    let cap = actor.may(
+        &st,
+        thutuc_domain::access::Action::EditCalendar,
+        &actor.org_id,
+    )?;
+    let cal = rebuild_calendar(&st, &[], Some(d)).await?;
+    st.store.withdraw_calendar_day(d, &cap.actor.email).await?;
+    st.calendar.set(cal);
+    Ok(Json(st.calendar.holidays(chrono::Datelike::year(&d))))
 }

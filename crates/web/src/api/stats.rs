@@ -53,7 +53,7 @@ async fn env<S: Store>(st: &AppState<S>) -> WebResult<ReportEnv> {
         .collect();
     Ok(ReportEnv {
         rules: st.rules.clone(),
-        calendar: st.calendar.clone(),
+        calendar: st.calendar.get(),
         orgs: std::sync::Arc::new(thutuc_reports::orgs::OrgIndex::new(orgs)),
         sectors: std::sync::Arc::new(sectors),
     })

@@ -129,7 +129,7 @@ pub async fn page<S: Store>(
         )));
     }
     let special = st.calendar.holidays(year);
-    let rules = st.calendar.rules().clone();
+    let rules = st.calendar.get().rules().clone();
     let rest = move |w: chrono::Weekday| rules.is_rest_day(w);
     let t = CalendarPage {
         b: ctx.base(format!("{} {year}", ctx.lang.t("cal.title")), "calendar"),

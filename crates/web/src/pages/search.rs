@@ -19,12 +19,45 @@ use crate::views::ProcedureListQuery;
 /// Results per page.
 pub const PAGE_SIZE: i64 = 20;
 
-/// Runs a procedure query. The one function to swap for the search engine.
+/// Runs a procedure query: text queries go to the search index (ranked, accent-insensitive),
+/// plain listings to the store. The one function that decides where portal queries go; an
+/// index failure falls back to the store's filter so the portal keeps answering.
 pub async fn find<S: Store>(
     st: &AppState<S>,
     q: &ProcedureListQuery,
 ) -> WebResult<Page<ProcedureSummary>> {
     let f = crate::api::procedures::filter_from_query(st, q)?;
+    if f.q.as_deref().is_some_and(|t| !t.trim().is_empty()) {
+        let req = crate::api::procedures::search_request(&f);
+        match st.search.search(&req) {
+            Ok(resp) => {
+                let items = resp
+                    .hits
+                    .into_iter()
+                    .filter_map(|h| {
+                        Some(ProcedureSummary {
+                            code: thutuc_domain::TthcCode::parse(&h.code).ok()?,
+                            name: h.name,
+                            kind: h.kind,
+                            owner_org: h.owner_org,
+                            sector: h.sector,
+                            levels: h.levels.iter().map(|l| l.as_str().to_string()).collect(),
+                            abolished: h.status == thutuc_search::DocStatus::Abolished,
+                            current_seq: None,
+                            draft_seq: None,
+                        })
+                    })
+                    .collect();
+                return Ok(Page {
+                    items,
+                    total: resp.total as i64,
+                    limit: req.limit as i64,
+                    offset: req.offset as i64,
+                });
+            }
+            Err(e) => tracing::warn!(error = %e, "search index failed; listing from the store"),
+        }
+    }
     Ok(st.store.list_procedures(&f).await?)
 }
 
