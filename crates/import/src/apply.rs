@@ -26,7 +26,7 @@ pub struct ImportOptions {
 }
 
 /// What an import did.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct ImportSummary {
     /// Records read.
     pub read: usize,

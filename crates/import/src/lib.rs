@@ -20,6 +20,7 @@ pub mod own;
 pub mod portal_json;
 pub mod portal_page;
 pub mod quality;
+pub mod read;
 pub mod record;
 pub mod structured;
 pub mod tables;

@@ -53,7 +53,7 @@ pub struct ParsedRecord {
 }
 
 /// A whole record refused: the importer moves on to the next one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Rejection {
     /// 1-based line or row number (0 when the file itself could not be read).
     pub line: usize,

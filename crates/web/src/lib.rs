@@ -121,6 +121,7 @@ pub fn router_with<S: Store>(state: AppState<S>, pages_cfg: session::PagesConfig
         .route("/calendar/between", get(calendar::between::<S>))
         .route("/export/{format}", get(export::export::<S>))
         .route("/suggest", get(procedures::suggest::<S>))
+        .route("/imports", post(imports::import::<S>))
         .route(
             "/calendar/days/{date}",
             axum::routing::put(calendar::put_day::<S>),

@@ -52,6 +52,7 @@ impl Modify for Bearer {
         api::calendar::between,
         api::export::export,
         api::procedures::suggest,
+        api::imports::import,
         api::calendar::put_day,
         api::calendar::withdraw_day,
         api::stats::changes,
@@ -67,6 +68,7 @@ impl Modify for Bearer {
         (name = "legal", description = "Văn bản pháp luật"),
         (name = "calendar", description = "Lịch ngày làm việc"),
         (name = "export", description = "Dữ liệu mở: JSON, CSV, XLSX, CPSV-AP JSON-LD"),
+        (name = "imports", description = "Nhập dữ liệu (cần đăng nhập)"),
         (name = "stats", description = "Thống kê và báo cáo công bố TTHC"),
         (name = "system", description = "Giám sát"),
     )

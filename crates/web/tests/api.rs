@@ -802,3 +802,72 @@ async fn the_government_office_edits_the_calendar_and_deadlines_follow_at_once()
         .await;
     assert_eq!(again["result"], "2027-11-24");
 }
+
+#[tokio::test]
+async fn officers_import_real_portal_json_idempotently_over_http() {
+    let a = app().await;
+    let file = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/tthc/portal-api-sample.jsonl"
+    ))
+    .expect("sample");
+    let post = |uri: &str, token: &str| {
+        Request::post(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::from(file.clone()))
+            .expect("req")
+    };
+    let send = |req| async { a.router.clone().oneshot(req).await.expect("resp") };
+    let resp = send(post(
+        "/api/v1/imports?format=portal-json&dry_run=true",
+        "tok-officer",
+    ))
+    .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let resp = send(post("/api/v1/imports?format=portal-json", "tok-officer")).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let v: Value = serde_json::from_slice(&resp.into_body().collect().await.expect("b").to_bytes())
+        .expect("json");
+    assert_eq!(
+        (
+            v["created"].as_u64(),
+            v["rejected"].as_array().map(Vec::len)
+        ),
+        (Some(5), Some(0)),
+        "{v}"
+    );
+    let resp = send(post("/api/v1/imports?format=portal-json", "tok-officer")).await;
+    let v: Value = serde_json::from_slice(&resp.into_body().collect().await.expect("b").to_bytes())
+        .expect("json");
+    assert_eq!(
+        (v["created"].as_u64(), v["unchanged"].as_u64()),
+        (Some(0), Some(5)),
+        "re-import changes nothing: {v}"
+    );
+    let (s, _, v) = a
+        .call("GET", "/api/v1/procedures/1.012648", None, None)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["owner_org"], "BTP");
+    assert_eq!(
+        send(post("/api/v1/imports?format=portal-json", "tok-wg"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        send(post("/api/v1/imports?format=pdf", "tok-officer"))
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        send(post(
+            "/api/v1/imports?format=portal-json&org=BYT",
+            "tok-officer"
+        ))
+        .await
+        .status(),
+        StatusCode::FORBIDDEN
+    );
+}
