@@ -23,6 +23,10 @@ pub struct Config {
     /// Extra calendar notice rows (CSV files in the notice format) loaded on start.
     #[serde(default)]
     pub calendar_notice_files: Vec<String>,
+    /// Directory of the server's search index (memory-mapped, rebuilt from the database at
+    /// start); empty keeps the index in RAM.
+    #[serde(default)]
+    pub search_dir: String,
 }
 
 impl Default for Config {
@@ -33,6 +37,7 @@ impl Default for Config {
             publication: PublicationRules::default(),
             calendar: CalendarRules::default(),
             calendar_notice_files: Vec::new(),
+            search_dir: "thutuc-data/search-index".into(),
         }
     }
 }

@@ -25,6 +25,11 @@ pub async fn serve<S: Store>(store: S, cfg: &Config, banner: Option<String>) -> 
     crate::seed::ensure_reference(&store).await?;
     let stored = store.calendar_days().await?;
     let state = AppState::new(store, cfg.publication.clone(), cfg.calendar_with(stored)?).await?;
+    let state = if cfg.search_dir.is_empty() {
+        state
+    } else {
+        state.with_search(open_search(&cfg.search_dir, &cfg.listen)?)
+    };
     let indexing = state.clone();
     tokio::spawn(async move {
         let t = std::time::Instant::now();
@@ -53,4 +58,21 @@ pub async fn serve<S: Store>(store: S, cfg: &Config, banner: Option<String>) -> 
         })
         .await?;
     Ok(())
+}
+
+/// Opens a fresh on-disk search index for this server (one directory per listen address, so
+/// several servers on one machine do not share a writer); it is rebuilt from the database.
+fn open_search(dir: &str, listen: &str) -> anyhow::Result<thutuc_search::SearchIndex> {
+    let path = std::path::Path::new(dir).join(listen.replace([':', '.', '[', ']'], "_"));
+    if path.exists() {
+        std::fs::remove_dir_all(&path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    }
+    std::fs::create_dir_all(&path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let cfg = thutuc_search::SearchConfig {
+        dir: Some(path),
+        writer_threads: 1,
+        writer_memory: 32 * 1024 * 1024,
+        ..Default::default()
+    };
+    Ok(thutuc_search::SearchIndex::open(cfg)?)
 }

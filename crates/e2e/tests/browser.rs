@@ -152,6 +152,22 @@ async fn text_of(c: &Client, css: &str) -> String {
         .expect("text")
 }
 
+/// Waits until an element matching `css` contains `needle` (the page may still be the old one
+/// right after a click).
+async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(e) = c.find(Locator::Css(css)).await {
+            last = e.text().await.unwrap_or_default();
+            if last.contains(needle) {
+                return last;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} never contained {needle:?}; last text: {last:?}");
+}
+
 async fn login(c: &Client, base: &str, email: &str) {
     c.goto(&format!("{base}/dang-nhap"))
         .await
@@ -310,8 +326,7 @@ async fn officer_drafts_and_leader_publishes(c: &Client, base: &str) {
         .click()
         .await
         .expect("save");
-    let saved = text_of(c, ".banner.ok").await;
-    assert!(saved.contains("Đã lưu"), "{saved}");
+    wait_text(c, ".banner.ok", "Đã lưu").await;
     let preview = text_of(c, "#h-preview + ul").await;
     assert!(preview.contains("Thời hạn"), "diff preview: {preview}");
     assert_accessible(c, "draft editor").await;
@@ -322,7 +337,7 @@ async fn officer_drafts_and_leader_publishes(c: &Client, base: &str) {
         .click()
         .await
         .expect("submit");
-    assert!(text_of(c, ".banner.ok").await.contains("Đã gửi"));
+    wait_text(c, ".banner.ok", "Đã gửi").await;
     let draft_url = c.current_url().await.expect("url").path().to_string();
     logout(c).await;
 
@@ -344,11 +359,7 @@ async fn officer_drafts_and_leader_publishes(c: &Client, base: &str) {
         .click()
         .await
         .expect("approve");
-    let banner = text_of(c, ".banner.amended").await;
-    assert!(
-        banner.contains("Sửa đổi, bổ sung ngày") && banner.contains("21/QĐ-BTP"),
-        "{banner}"
-    );
+    wait_text(c, ".banner.amended", "21/QĐ-BTP").await;
     let changes = text_of(c, "#h-changes + ul").await;
     assert!(
         changes.contains("Thời hạn") || changes.contains("Cách thức"),

@@ -36,8 +36,9 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            // 16 MiB page cache per connection (default 2 MiB): statistics read index ranges repeatedly.
-            .pragma("cache_size", "-16384");
+            // 8 MiB page cache per connection (default 2 MiB): statistics read index ranges
+            // repeatedly; bounded so that 8 connections stay within the server memory budget.
+            .pragma("cache_size", "-8192");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)

@@ -69,6 +69,12 @@ impl<S: Store> AppState<S> {
         })
     }
 
+    /// Replaces the search index (the server uses an on-disk, memory-mapped index).
+    pub fn with_search(mut self, index: thutuc_search::SearchIndex) -> Self {
+        self.search = Arc::new(index);
+        self
+    }
+
     /// Rebuilds the search index from the database (at start, and after bulk changes).
     pub async fn reindex(&self) -> Result<u64, thutuc_search::SearchError> {
         self.search.rebuild(&self.store, |_, _| {}).await

@@ -62,6 +62,10 @@ async fn public_pages_render_in_vietnamese_with_security_headers() {
         "accent-insensitive highlight"
     );
     assert!(search.body.contains(&format!("/thu-tuc/{BIRTH}")));
+    assert!(
+        search.body.contains("Cấp xã ("),
+        "facet counts from the search index"
+    );
     let page = app.get(&format!("/thu-tuc/{BIRTH}"), None).await;
     for want in [
         "Trình tự thực hiện",

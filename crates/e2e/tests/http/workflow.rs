@@ -132,6 +132,11 @@ async fn a_leader_publishes_an_officers_draft_and_may_not_approve_their_own() {
     let leader = app.session("lanhdao@hanoi.gov.vn").await;
     let (seq, _) = draft_rev(&app, HANOI).await;
     let base = format!("/can-bo/thu-tuc/{HANOI}/du-thao/{seq}");
+    let before = app.get(&format!("/thu-tuc/{HANOI}"), None).await;
+    assert!(
+        before.body.contains("1 ngày làm việc"),
+        "cached for anonymous visitors"
+    );
     assert_eq!(
         app.get(&format!("{base}/phe-duyet"), Some(&officer))
             .await

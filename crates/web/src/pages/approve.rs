@@ -334,6 +334,7 @@ pub async fn approve<S: Store>(
         Err(e) => return Err(e.into()),
     };
     st.cache.invalidate(code.as_str());
+    ctx.caches.invalidate(code.as_str());
     record(
         &st.store,
         &cap.actor.email,
@@ -385,6 +386,13 @@ pub async fn apply_prepared<S: Store>(
         .await?;
     for e in &report.entries {
         st.cache.invalidate(e.code.as_str());
+        ctx.caches.invalidate(e.code.as_str());
+    }
+    for e in &cur.decision.entries {
+        if let Some(r) = &e.replaces {
+            st.cache.invalidate(r.as_str());
+            ctx.caches.invalidate(r.as_str());
+        }
     }
     record(
         &st.store,

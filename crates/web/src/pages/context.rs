@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use thutuc_store::Store;
 
 use crate::i18n::Lang;
+use crate::pages::caches::PageCaches;
 use crate::pages::error::{ErrorInfo, PageError, render_error};
 use crate::pages::statics;
 use crate::session::{self, PagesConfig, Viewer};
@@ -40,6 +41,8 @@ pub struct Ctx {
     pub query: String,
     /// Settings.
     pub cfg: Arc<PagesConfig>,
+    /// This router's caches.
+    pub caches: Arc<PageCaches>,
     /// Client address.
     pub ip: String,
     /// Browser.
@@ -147,7 +150,7 @@ fn form_token(body: &[u8]) -> Option<String> {
 
 /// The page middleware (see the module docs).
 pub async fn page_layer<S: Store>(
-    State((st, cfg)): State<(AppState<S>, Arc<PagesConfig>)>,
+    State((st, cfg, caches)): State<(AppState<S>, Arc<PagesConfig>, Arc<PageCaches>)>,
     req: Request,
     next: Next,
 ) -> Response {
@@ -176,11 +179,14 @@ pub async fn page_layer<S: Store>(
     let csrf = match (&loaded.viewer, pre) {
         (Some(v), _) => v.session.csrf_token.clone(),
         (None, Some(p)) => p,
-        (None, None) => {
+        // Only the sign-in form needs a pre-session token; other anonymous pages have no forms
+        // and stay free of cookies (cacheable).
+        (None, None) if path.starts_with("/dang-nhap") => {
             let t = session::random_token();
             new_pre = Some(t.clone());
             t
         }
+        (None, None) => String::new(),
     };
     let ctx = Ctx {
         lang,
@@ -202,6 +208,7 @@ pub async fn page_layer<S: Store>(
             .to_string(),
         htmx: parts.headers.contains_key("hx-request"),
         cfg: cfg.clone(),
+        caches,
     };
     let body = if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
         body
@@ -219,7 +226,7 @@ pub async fn page_layer<S: Store>(
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
             .or_else(|| form_token(&bytes));
-        let fresh_anonymous = new_pre.is_some();
+        let fresh_anonymous = new_pre.is_some() || ctx.csrf.is_empty();
         if fresh_anonymous || !provided.is_some_and(|p| session::same_secret(&p, &ctx.csrf)) {
             let e = if ctx.expired {
                 ErrorInfo::new(StatusCode::UNAUTHORIZED, "login.expired", "")

@@ -84,8 +84,16 @@ pub fn decision_lines<S: Store>(
         .collect()
 }
 
-/// `GET /`.
-pub async fn home<S: Store>(State(st): State<AppState<S>>, ctx: Ctx) -> PageResult {
+/// What the home page shows that is the same for every visitor (cached a few seconds).
+struct HomeData {
+    counts: CatalogueCounts,
+    fields: Vec<Link>,
+    ministries: Vec<Link>,
+    provinces: Vec<Link>,
+    latest: Vec<DecisionLine>,
+}
+
+async fn home_data<S: Store>(st: &AppState<S>) -> Result<HomeData, thutuc_store::StoreError> {
     let counts = st.store.catalogue_counts().await?;
     let mut sectors = st.store.sectors().await?;
     sectors.sort_by_key(|s| text::sort_key(&s.name));
@@ -110,10 +118,7 @@ pub async fn home<S: Store>(State(st): State<AppState<S>>, ctx: Ctx) -> PageResu
         v.sort_by_key(|l| text::sort_key(&l.label));
         v
     };
-    let lang = ctx.lang;
-    let page = Home {
-        b: ctx.base(lang.t("home.title"), "home"),
-        q: String::new(),
+    Ok(HomeData {
         counts,
         fields: sectors
             .into_iter()
@@ -123,6 +128,26 @@ pub async fn home<S: Store>(State(st): State<AppState<S>>, ctx: Ctx) -> PageResu
                 label: s.name,
             })
             .collect(),
+        ministries: orgs_of(&|k| {
+            matches!(
+                k,
+                OrgKind::Ministry | OrgKind::MinistryLevel | OrgKind::GovernmentAgency
+            )
+        }),
+        provinces: orgs_of(&|k| k == OrgKind::Province),
+        latest: decision_lines(st, latest.items),
+    })
+}
+
+/// `GET /`.
+pub async fn home<S: Store>(State(st): State<AppState<S>>, ctx: Ctx) -> PageResult {
+    let data = ctx.caches.short("home", || home_data(&st)).await?;
+    let lang = ctx.lang;
+    let page = Home {
+        b: ctx.base(lang.t("home.title"), "home"),
+        q: String::new(),
+        counts: data.counts.clone(),
+        fields: data.fields.clone(),
         levels: ["ministry", "province", "commune"]
             .iter()
             .map(|l| Link {
@@ -137,14 +162,9 @@ pub async fn home<S: Store>(State(st): State<AppState<S>>, ctx: Ctx) -> PageResu
                 label: lang.t(k).to_string(),
             })
             .collect(),
-        ministries: orgs_of(&|k| {
-            matches!(
-                k,
-                OrgKind::Ministry | OrgKind::MinistryLevel | OrgKind::GovernmentAgency
-            )
-        }),
-        provinces: orgs_of(&|k| k == OrgKind::Province),
-        latest: decision_lines(&st, latest.items),
+        ministries: data.ministries.clone(),
+        provinces: data.provinces.clone(),
+        latest: data.latest.clone(),
     };
     html(&page)
 }

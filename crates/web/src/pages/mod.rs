@@ -6,6 +6,7 @@ pub mod account;
 pub mod admin;
 pub mod approve;
 pub mod audit;
+pub mod caches;
 pub mod calendar;
 pub mod context;
 pub mod decisions;
@@ -96,7 +97,7 @@ pub fn router<S: Store>(state: AppState<S>, cfg: PagesConfig) -> Router {
         .route("/quan-tri/nhat-ky", get(audit::page::<S>))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
-            (state.clone(), cfg),
+            (state.clone(), cfg, Arc::new(caches::PageCaches::default())),
             context::page_layer::<S>,
         ))
         .with_state(state)

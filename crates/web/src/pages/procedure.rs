@@ -3,6 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse};
 use serde::Deserialize;
 use thutuc_domain::access::Action;
 use thutuc_domain::version::{ChangeKind, ProcedureVersion};
@@ -66,7 +67,12 @@ struct ProcedurePage {
     csrf: String,
 }
 
-async fn show<S: Store>(st: &AppState<S>, ctx: &Ctx, code: &str, seq: Option<i64>) -> PageResult {
+async fn show<S: Store>(
+    st: &AppState<S>,
+    ctx: &Ctx,
+    code: &str,
+    seq: Option<i64>,
+) -> Result<String, PageError> {
     let code = TthcCode::parse(code).map_err(|e| PageError::not_found(e.to_string()))?;
     let p = st.store.get_procedure(&code).await?;
     let current = st.store.current_version(&code).await?;
@@ -193,7 +199,27 @@ async fn show<S: Store>(st: &AppState<S>, ctx: &Ctx, code: &str, seq: Option<i64
         draft_href,
         csrf: ctx.csrf.clone(),
     };
-    html(&page)
+    Ok(page.render()?)
+}
+
+/// Serves a procedure page: from the router's cache for anonymous visitors (the page then
+/// carries no per-visitor data), rendered afresh for signed-in users.
+async fn cached<S: Store>(st: &AppState<S>, ctx: &Ctx, code: &str, seq: Option<i64>) -> PageResult {
+    if ctx.viewer.is_some() {
+        return Ok(Html(show(st, ctx, code, seq).await?).into_response());
+    }
+    ctx.caches.sync(st).await;
+    let variant = format!("{}?{}|{}", ctx.path, ctx.query, ctx.lang.code());
+    if let Some(hit) = ctx.caches.page(code, &variant) {
+        return Ok(Html(hit).into_response());
+    }
+    let anonymous = Ctx {
+        csrf: String::new(),
+        ..ctx.clone()
+    };
+    let body = show(st, &anonymous, code, seq).await?;
+    ctx.caches.put_page(code, &variant, body.clone());
+    Ok(Html(body).into_response())
 }
 
 /// `GET /thu-tuc/{code}`: the current version.
@@ -202,7 +228,7 @@ pub async fn current<S: Store>(
     ctx: Ctx,
     Path(code): Path<String>,
 ) -> PageResult {
-    show(&st, &ctx, &code, None).await
+    cached(&st, &ctx, &code, None).await
 }
 
 /// `GET /thu-tuc/{code}/phien-ban/{seq}`: one public version.
@@ -211,7 +237,7 @@ pub async fn version<S: Store>(
     ctx: Ctx,
     Path((code, seq)): Path<(String, i64)>,
 ) -> PageResult {
-    show(&st, &ctx, &code, Some(seq)).await
+    cached(&st, &ctx, &code, Some(seq)).await
 }
 
 #[derive(Template)]

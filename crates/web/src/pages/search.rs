@@ -26,6 +26,14 @@ pub async fn find<S: Store>(
     st: &AppState<S>,
     q: &ProcedureListQuery,
 ) -> WebResult<Page<ProcedureSummary>> {
+    Ok(find_with_facets(st, q).await?.0)
+}
+
+/// Like [`find`], with the index's facet counts for text queries.
+pub async fn find_with_facets<S: Store>(
+    st: &AppState<S>,
+    q: &ProcedureListQuery,
+) -> WebResult<(Page<ProcedureSummary>, Option<thutuc_search::Facets>)> {
     let f = crate::api::procedures::filter_from_query(st, q)?;
     if f.q.as_deref().is_some_and(|t| !t.trim().is_empty()) {
         let req = crate::api::procedures::search_request(&f);
@@ -48,17 +56,18 @@ pub async fn find<S: Store>(
                         })
                     })
                     .collect();
-                return Ok(Page {
+                let page = Page {
                     items,
                     total: resp.total as i64,
                     limit: req.limit as i64,
                     offset: req.offset as i64,
-                });
+                };
+                return Ok((page, Some(resp.facets)));
             }
             Err(e) => tracing::warn!(error = %e, "search index failed; listing from the store"),
         }
     }
-    Ok(st.store.list_procedures(&f).await?)
+    Ok((st.store.list_procedures(&f).await?, None))
 }
 
 /// A piece of text, highlighted or not.
@@ -204,13 +213,25 @@ pub struct Opt {
     pub selected: bool,
 }
 
-fn opts(pairs: impl IntoIterator<Item = (String, String)>, current: &Option<String>) -> Vec<Opt> {
+fn opts(
+    pairs: impl IntoIterator<Item = (String, String)>,
+    current: &Option<String>,
+    counts: Option<&[thutuc_search::FacetCount]>,
+) -> Vec<Opt> {
     pairs
         .into_iter()
-        .map(|(value, label)| Opt {
-            selected: current.as_deref() == Some(value.as_str()),
-            value,
-            label,
+        .map(|(value, label)| {
+            let n = counts
+                .and_then(|c| c.iter().find(|x| x.value == value))
+                .map(|x| x.count);
+            Opt {
+                selected: current.as_deref() == Some(value.as_str()),
+                label: match n {
+                    Some(n) => format!("{label} ({})", fmt::number(n as i64)),
+                    None => label,
+                },
+                value,
+            }
         })
         .collect()
 }
@@ -274,7 +295,8 @@ pub async fn results<S: Store>(
         limit: Some(PAGE_SIZE),
         offset: Some((page - 1) * PAGE_SIZE),
     };
-    let found = find(&st, &q).await?;
+    let (found, facets) = find_with_facets(&st, &q).await?;
+    let fc = facets.as_ref();
     let lang = ctx.lang;
     let text = q.q.clone().unwrap_or_default();
     let pages = ((found.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
@@ -295,21 +317,35 @@ pub async fn results<S: Store>(
         s.append_pair("trang", &p.to_string());
         format!("/tim-kiem?{}", s.finish())
     };
-    let tree = st.tree();
-    let mut agencies: Vec<(String, String)> = tree
-        .all()
-        .filter(|o| {
-            use thutuc_domain::org::OrgKind::*;
-            matches!(
-                o.kind,
-                Ministry | MinistryLevel | GovernmentAgency | Province
-            ) && o.in_force_on(fmt::today_vn())
+    let options = ctx
+        .caches
+        .short("search-options", || async {
+            let tree = st.tree();
+            let today = fmt::today_vn();
+            let mut agencies: Vec<(String, String)> = tree
+                .all()
+                .filter(|o| {
+                    use thutuc_domain::org::OrgKind::*;
+                    matches!(
+                        o.kind,
+                        Ministry | MinistryLevel | GovernmentAgency | Province
+                    ) && o.in_force_on(today)
+                })
+                .map(|o| (o.id.clone(), o.name.clone()))
+                .collect();
+            agencies.sort_by_key(|(_, n)| text::sort_key(n));
+            let mut sectors: Vec<(String, String)> = st
+                .store
+                .sectors()
+                .await?
+                .into_iter()
+                .map(|s| (s.id, s.name))
+                .collect();
+            sectors.sort_by_key(|(_, n)| text::sort_key(n));
+            Ok::<_, thutuc_store::StoreError>((sectors, agencies))
         })
-        .map(|o| (o.id.clone(), o.name.clone()))
-        .collect();
-    agencies.sort_by_key(|(_, n)| text::sort_key(n));
-    let mut sectors = st.store.sectors().await?;
-    sectors.sort_by_key(|s| text::sort_key(&s.name));
+        .await?;
+    let (sectors, agencies) = (options.0.clone(), options.1.clone());
     let title = if text.is_empty() {
         lang.t("nav.search").to_string()
     } else {
@@ -335,18 +371,21 @@ pub async fn results<S: Store>(
                 )
             }),
             &q.level,
+            fc.map(|f| f.levels.as_slice()),
         ),
-        fields: opts(sectors.into_iter().map(|s| (s.id, s.name)), &q.field),
-        agencies: opts(agencies, &q.agency),
+        fields: opts(sectors, &q.field, fc.map(|f| f.sectors.as_slice())),
+        agencies: opts(agencies, &q.agency, fc.map(|f| f.owner_orgs.as_slice())),
         types: opts(
             ["external", "internal"]
                 .map(|k| (k.to_string(), lang.t(&format!("type.{k}")).to_string())),
             &q.kind,
+            fc.map(|f| f.kinds.as_slice()),
         ),
         statuses: opts(
             ["in_force", "abolished"]
                 .map(|k| (k.to_string(), lang.t(&format!("status.{k}")).to_string())),
             &q.status,
+            fc.map(|f| f.statuses.as_slice()),
         ),
         prev_href: (page > 1).then(|| href(page - 1)),
         next_href: (page < pages).then(|| href(page + 1)),
