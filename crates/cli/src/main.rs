@@ -82,12 +82,22 @@ enum Command {
     /// Developer tools: scale generator.
     #[command(subcommand)]
     Dev(dev_cmd::DevCmd),
+    /// Audit log: verify the hash chain.
+    #[command(subcommand)]
+    Audit(AuditCmd),
     /// Search index: rebuild from the database.
     #[command(subcommand)]
     Search(search_cmd::SearchCmd),
     /// Statistics reports: procedures issued, amended, replaced, abolished by period.
     #[command(subcommand)]
     Report(report_cmd::ReportCmd),
+}
+
+/// Audit commands.
+#[derive(Subcommand, Debug)]
+enum AuditCmd {
+    /// Check that no audit row was edited, removed or cut from the end.
+    Verify,
 }
 
 fn main() -> std::process::ExitCode {
@@ -158,6 +168,18 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             return with_store!(&cfg.db.clone(), |s| export_cmd::run(&s, args).await);
         }
         Command::Dev(cmd) => return with_store!(&cfg.db.clone(), |s| dev_cmd::run(&s, cmd).await),
+        Command::Audit(AuditCmd::Verify) => {
+            let (ok, line) = with_store!(&cfg.db.clone(), |s| {
+                let v = thutuc_web::pages::audit::verify(&s).await?;
+                thutuc_web::pages::audit::verify_report(&v)
+            });
+            println!("{line}");
+            return Ok(if ok {
+                std::process::ExitCode::SUCCESS
+            } else {
+                std::process::ExitCode::FAILURE
+            });
+        }
         Command::Search(cmd) => {
             return with_store!(&cfg.db.clone(), |s| search_cmd::run(&s, cmd).await);
         }

@@ -52,11 +52,14 @@ pub async fn serve<S: Store>(store: S, cfg: &Config, banner: Option<String>) -> 
         println!("{b}");
     }
     println!("thutuc đang chạy / serving on http://{addr}/  (API: http://{addr}/api/docs)");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
 
