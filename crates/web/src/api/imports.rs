@@ -50,12 +50,10 @@ pub async fn import<S: Store>(
         (None, thutuc_domain::access::Role::Admin) => None,
         (None, _) => Some(actor.org_id.clone()),
     };
-    if let Some(o) = &owner {
-        if st.tree().get(o).is_none() {
-            return Err(WebError::bad_request(format!(
-                "org «{o}» không tồn tại / unknown organisation"
-            )));
-        }
+    if let Some(o) = owner.as_ref().filter(|o| st.tree().get(o).is_none()) {
+        return Err(WebError::bad_request(format!(
+            "org «{o}» không tồn tại / unknown organisation"
+        )));
     }
     actor.may(
         &st,
