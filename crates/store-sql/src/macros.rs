@@ -42,9 +42,14 @@ macro_rules! impl_sql_store {
                 TthcCode::parse(&s).map_err(|e| StoreError::Other(format!("mã lưu sai: {e}")))
             }
 
+            /// The optional `change_kind` column of a version row.
+            fn change_kind_col(r: &Row_) -> StoreResult<Option<ChangeKind>> {
+                let kind: Option<String> = r.try_get("change_kind").map_err(map_err)?;
+                kind.map(|k| parse_col(&k, "change_kind", ChangeKind::parse)).transpose()
+            }
+
             fn version_from_row(r: &Row_) -> StoreResult<ProcedureVersion> {
                 let status: String = r.try_get("status").map_err(map_err)?;
-                let kind: Option<String> = r.try_get("change_kind").map_err(map_err)?;
                 let changed: String = r.try_get("changed_components").map_err(map_err)?;
                 let content: String = r.try_get("content").map_err(map_err)?;
                 Ok(ProcedureVersion {
@@ -54,10 +59,7 @@ macro_rules! impl_sql_store {
                     valid_from: r.try_get("valid_from").map_err(map_err)?,
                     valid_to: r.try_get("valid_to").map_err(map_err)?,
                     decision_no: r.try_get("decision_no").map_err(map_err)?,
-                    change_kind: match kind {
-                        Some(k) => Some(parse_col(&k, "change_kind", ChangeKind::parse)?),
-                        None => None,
-                    },
+                    change_kind: change_kind_col(r)?,
                     changed_components: from_json(&changed)?,
                     content: from_json(&content)?,
                     rev: r.try_get("rev").map_err(map_err)?,
@@ -635,7 +637,6 @@ macro_rules! impl_sql_store {
                     rows.iter()
                         .map(|r| {
                             let status: String = r.try_get("status").map_err(map_err)?;
-                            let kind: Option<String> = r.try_get("change_kind").map_err(map_err)?;
                             let changed: String = r.try_get("changed_components").map_err(map_err)?;
                             Ok(VersionSummary {
                                 seq: r.try_get("seq").map_err(map_err)?,
@@ -643,10 +644,7 @@ macro_rules! impl_sql_store {
                                 valid_from: r.try_get("valid_from").map_err(map_err)?,
                                 valid_to: r.try_get("valid_to").map_err(map_err)?,
                                 decision_no: r.try_get("decision_no").map_err(map_err)?,
-                                change_kind: match kind {
-                                    Some(k) => Some(parse_col(&k, "change_kind", ChangeKind::parse)?),
-                                    None => None,
-                                },
+                                change_kind: change_kind_col(r)?,
                                 changed_components: from_json(&changed)?,
                                 name: r.try_get("name").map_err(map_err)?,
                                 rev: r.try_get("rev").map_err(map_err)?,
