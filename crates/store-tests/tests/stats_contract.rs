@@ -638,22 +638,35 @@ contract_tests!(
     xlsx_cells_and_report_text_match_their_snapshots,
 );
 
-/// The reports migration creates the same tables and columns on both backends.
+/// Every migration creates the same tables and columns on both backends.
 #[tokio::test]
-async fn the_reports_tables_have_the_same_columns_on_both_backends() {
+async fn every_table_has_the_same_columns_on_both_backends() {
     use sqlx::Row;
     let Some((pg, guard)) = thutuc_store_tests::postgres().await else {
         eprintln!("skipped: THUTUC_TEST_PG not set");
         return;
     };
     let (lite, _dir) = thutuc_store_tests::sqlite().await;
-    for table in [
-        "stats_spans",
-        "stats_replacements",
-        "stats_stock",
-        "stats_state",
-        "report_editions",
-    ] {
+    let tables: Vec<String> = sqlx::query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%' ORDER BY name",
+    )
+    .fetch_all(lite.pool())
+    .await
+    .expect("sqlite tables")
+    .iter()
+    .map(|r| r.get::<String, _>(0))
+    .collect();
+    let pg_tables: Vec<String> = sqlx::query(
+        "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' AND table_name NOT LIKE '_sqlx%' ORDER BY table_name",
+    )
+    .fetch_all(pg.pool())
+    .await
+    .expect("pg tables")
+    .iter()
+    .map(|r| r.get::<String, _>(0))
+    .collect();
+    assert_eq!(tables, pg_tables, "the same tables on both backends");
+    for table in &tables {
         let a: Vec<String> = sqlx::query(&format!(
             "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
         ))

@@ -8,6 +8,10 @@ use std::sync::LazyLock;
 mod strings;
 pub use strings::STRINGS;
 
+/// Every string table: the shell's, then one per feature (tasks, feedback, …) so that
+/// features add their strings in their own file.
+pub static TABLES: &[&[(&str, &str, &str)]] = &[STRINGS];
+
 /// The interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -56,8 +60,13 @@ impl Lang {
     }
 }
 
-static TABLE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
-    LazyLock::new(|| STRINGS.iter().map(|(k, v, e)| (*k, (*v, *e))).collect());
+static TABLE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {
+    TABLES
+        .iter()
+        .flat_map(|t| t.iter())
+        .map(|(k, v, e)| (*k, (*v, *e)))
+        .collect()
+});
 
 /// True when a key exists (used by tests that scan the templates).
 pub fn has_key(key: &str) -> bool {
@@ -71,7 +80,7 @@ mod tests {
     #[test]
     fn every_key_is_unique_and_translated() {
         let mut seen = std::collections::HashSet::new();
-        for (k, vi, en) in STRINGS {
+        for (k, vi, en) in TABLES.iter().flat_map(|t| t.iter()) {
             assert!(seen.insert(*k), "duplicate key {k}");
             assert!(!vi.is_empty() && !en.is_empty(), "empty string for {k}");
         }
