@@ -11,6 +11,7 @@ pub mod auth;
 pub mod calendar;
 pub mod error;
 pub mod model;
+pub mod outbox;
 pub mod plan;
 pub mod stats;
 
@@ -27,6 +28,7 @@ pub use auth::*;
 pub use calendar::CalendarStore;
 pub use error::StoreError;
 pub use model::*;
+pub use outbox::{OutboxStore, SubscriptionStore};
 pub use stats::*;
 
 /// Result alias for store calls.
@@ -177,6 +179,8 @@ pub trait Store:
     + AuditStore
     + StatsStore
     + CalendarStore
+    + OutboxStore
+    + SubscriptionStore
     + Clone
     + 'static
 {
