@@ -347,7 +347,7 @@ macro_rules! impl_sql_outbox_store {
                 T: for<'q> sqlx::Encode<'q, Db> + sqlx::Type<Db> + Send + 'static,
             {
                 let sql = format!(
-                    "SELECT s.user_id, u.email, s.scope FROM report_subscriptions s JOIN users u ON u.id = s.user_id WHERE {cond} ORDER BY u.email, s.scope"
+                    "SELECT s.user_id, u.email, u.name, s.scope FROM report_subscriptions s JOIN users u ON u.id = s.user_id WHERE {cond} ORDER BY u.email, s.scope"
                 );
                 let rows = sqlx::query(&sql).bind(arg).fetch_all(pool).await.map_err(map_err)?;
                 rows.iter()
@@ -355,6 +355,7 @@ macro_rules! impl_sql_outbox_store {
                         Ok(ReportSubscription {
                             user_id: r.try_get("user_id").map_err(map_err)?,
                             email: r.try_get("email").map_err(map_err)?,
+                            name: r.try_get("name").map_err(map_err)?,
                             scope: r.try_get("scope").map_err(map_err)?,
                         })
                     })

@@ -231,6 +231,8 @@ pub struct ReportSubscription {
     pub user_id: i64,
     /// Their e-mail address.
     pub email: String,
+    /// Their name, for the greeting.
+    pub name: String,
     /// Report scope: an organisation id, or empty for the national report.
     pub scope: String,
 }
