@@ -432,6 +432,9 @@ async fn main() -> Res<()> {
         docx.len() / 1024
     );
     let t = Instant::now();
+    let pdf = render(&rep, &tpl, &doc, Format::Pdf)?;
+    println!("yearly PDF: {:.0} ms ({} KiB)", ms(t), pdf.len() / 1024);
+    let t = Instant::now();
     store.refresh_stats(today).await?;
     println!("refresh with nothing changed: {:.1} ms", ms(t));
     Ok(())

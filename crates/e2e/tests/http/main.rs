@@ -10,6 +10,7 @@ use thutuc_store_tests::fixtures::code;
 
 mod public;
 mod security;
+mod stats;
 mod workflow;
 
 pub(crate) async fn draft_rev(app: &TestApp, c: &str) -> (i64, i64) {

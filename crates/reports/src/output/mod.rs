@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod docx;
 pub mod html;
+pub mod pdf;
 pub mod svg;
 pub mod xlsx;
 
@@ -27,10 +28,12 @@ pub enum Format {
     Html,
     /// Word document in the Decree 30/2020 layout.
     Docx,
+    /// PDF (A4, embedded Liberation Serif) in the Decree 30/2020 layout.
+    Pdf,
 }
 
 impl Format {
-    /// Parses `json|csv|xlsx|html|docx`.
+    /// Parses `json|csv|xlsx|html|docx|pdf`.
     pub fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "json" => Self::Json,
@@ -38,6 +41,7 @@ impl Format {
             "xlsx" => Self::Xlsx,
             "html" => Self::Html,
             "docx" => Self::Docx,
+            "pdf" => Self::Pdf,
             _ => return None,
         })
     }
@@ -49,6 +53,7 @@ impl Format {
             Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             Self::Html => "text/html; charset=utf-8",
             Self::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Self::Pdf => "application/pdf",
         }
     }
     /// File extension.
@@ -59,6 +64,7 @@ impl Format {
             Self::Xlsx => "xlsx",
             Self::Html => "html",
             Self::Docx => "docx",
+            Self::Pdf => "pdf",
         }
     }
 }
@@ -78,5 +84,6 @@ pub fn render(
         Format::Xlsx => xlsx::render(r, t),
         Format::Html => html::render(r, t, doc).map(String::into_bytes),
         Format::Docx => docx::render(r, t, doc),
+        Format::Pdf => pdf::render(r, t, doc),
     }
 }

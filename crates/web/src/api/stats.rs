@@ -207,7 +207,7 @@ pub struct ReportQuery {
     pub period: Option<String>,
     /// Organisation subtree (default: national).
     pub org: Option<String>,
-    /// `json` (default), `csv`, `xlsx`, `html`, `docx`.
+    /// `json` (default), `csv`, `xlsx`, `html`, `docx`, `pdf`.
     pub format: Option<String>,
     /// Reference date: `signed` (default) or `effective`.
     pub date: Option<String>,
@@ -223,7 +223,7 @@ async fn report_response<S: Store>(
         None | Some("") => Format::Json,
         Some(f) => Format::parse(f).ok_or_else(|| {
             WebError::bad_request(format!(
-                "format=«{f}»: dùng json, csv, xlsx, html hoặc docx (PDF: in từ html)"
+                "format=«{f}»: dùng json, csv, xlsx, html, docx hoặc pdf"
             ))
         })?,
     };

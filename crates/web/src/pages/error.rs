@@ -60,6 +60,10 @@ impl PageError {
     pub fn bad_request(detail: impl Into<String>) -> Self {
         Self::Page(ErrorInfo::new(StatusCode::BAD_REQUEST, "err.400", detail))
     }
+    /// 403.
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::Page(ErrorInfo::new(StatusCode::FORBIDDEN, "err.403", detail))
+    }
 }
 
 fn title_key(status: StatusCode) -> &'static str {

@@ -23,6 +23,7 @@ pub mod record;
 pub mod search;
 pub mod security;
 pub mod statics;
+pub mod stats;
 pub mod workspace;
 
 use std::sync::Arc;
@@ -95,6 +96,8 @@ pub fn router<S: Store>(state: AppState<S>, cfg: PagesConfig) -> Router {
             get(admin::list::<S>).post(admin::create::<S>),
         )
         .route("/quan-tri/nhat-ky", get(audit::page::<S>))
+        .route("/can-bo/thong-ke", get(stats::dashboard::<S>))
+        .route("/can-bo/thong-ke/chi-tiet", get(stats::drill::<S>))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             (state.clone(), cfg, Arc::new(caches::PageCaches::default())),

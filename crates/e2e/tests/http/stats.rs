@@ -1,0 +1,96 @@
+//! The statistics dashboard: who sees which scope, the numbers and their drill-down, and the
+//! report downloads including PDF.
+
+use super::*;
+
+#[tokio::test]
+async fn the_working_group_sees_the_national_month_and_drills_down_to_the_procedures() {
+    let app = TestApp::new().await;
+    let s = app.session("tocongtac@vpcp.gov.vn").await;
+    let page = app
+        .get("/can-bo/thong-ke?thang=2025-03&ky=12", Some(&s))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Thống kê TTHC tháng 03/2025"));
+    assert!(page.body.contains("Toàn quốc"));
+    // Four new procedures in March 2025: two of the ministry, one of each province.
+    assert!(
+        page.body.contains("<strong>4</strong> Mới ban hành"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Bộ Tư pháp"));
+    assert!(
+        page.body.contains("role=\"img\""),
+        "the trend chart with an accessible name"
+    );
+    let drill = app
+        .get(
+            "/can-bo/thong-ke/chi-tiet?thang=2025-03&co_quan=&ngay=signed&ky=12&o=national.agency.BTP.new",
+            Some(&s),
+        )
+        .await;
+    assert_eq!(drill.status, 200, "{}", drill.body);
+    assert!(drill.body.contains(BIRTH) && drill.body.contains("1.000080"));
+    assert!(drill.body.contains("100/QĐ-BTP"));
+    assert!(
+        !drill.body.contains(HANOI),
+        "only the ministry's procedures"
+    );
+}
+
+#[tokio::test]
+async fn a_province_officer_sees_only_their_province_and_gets_clear_errors_otherwise() {
+    let app = TestApp::new().await;
+    let s = app.session("canbo@hanoi.gov.vn").await;
+    let own = app.get("/can-bo/thong-ke?thang=2025-03", Some(&s)).await;
+    assert_eq!(own.status, 200);
+    assert!(
+        own.body.contains("<strong>1</strong> Mới ban hành"),
+        "{}",
+        own.body
+    );
+    let other = app
+        .get("/can-bo/thong-ke?thang=2025-03&co_quan=P79", Some(&s))
+        .await;
+    assert_eq!(other.status, 403);
+    assert!(other.body.contains("không được xem số liệu"));
+    let unknown = app
+        .get("/can-bo/thong-ke?thang=2025-03&co_quan=XYZ", Some(&s))
+        .await;
+    assert_eq!(unknown.status, 400);
+    assert!(unknown.body.contains("không tồn tại"));
+    let month = app.get("/can-bo/thong-ke?thang=2025-13", Some(&s)).await;
+    assert_eq!(month.status, 400);
+    let cell = app
+        .get(
+            "/can-bo/thong-ke/chi-tiet?thang=2025-03&o=national.nowhere",
+            Some(&s),
+        )
+        .await;
+    assert_eq!(cell.status, 400);
+    let anonymous = app.get("/can-bo/thong-ke", None).await;
+    assert!(
+        matches!(anonymous.status, 302 | 303 | 401),
+        "sign-in first: {}",
+        anonymous.status
+    );
+}
+
+#[tokio::test]
+async fn the_monthly_report_downloads_as_pdf() {
+    let app = TestApp::new().await;
+    let req = axum::http::Request::get("/api/v1/reports/monthly?month=2025-03&format=pdf")
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let resp = tower::ServiceExt::oneshot(app.router.clone(), req)
+        .await
+        .expect("response");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "application/pdf");
+    let body = http_body_util::BodyExt::collect(resp.into_body())
+        .await
+        .expect("body")
+        .to_bytes();
+    assert!(body.starts_with(b"%PDF-"));
+}
