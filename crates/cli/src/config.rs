@@ -127,3 +127,22 @@ impl Config {
         )?)
     }
 }
+
+#[cfg(test)]
+mod example_tests {
+    use super::*;
+
+    #[test]
+    fn the_example_configuration_parses_and_names_every_section() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../thutuc.example.toml");
+        let cfg = Config::load(Some(path)).expect("example config");
+        assert_eq!(cfg.jobs.tick_secs, 30);
+        assert_eq!(cfg.jobs.delivery.max_attempts, 12);
+        assert_eq!(
+            cfg.jobs.monthly_edition.as_ref().map(|m| m.day_of_month),
+            Some(5)
+        );
+        assert!(cfg.mail.transport.is_empty());
+        thutuc_jobs::Mailer::from_config(&cfg.mail).expect("mailer");
+    }
+}
