@@ -93,6 +93,9 @@ impl<S: Store> FromRequestParts<AppState<S>> for Actor {
             .map_err(|_| WebError::unauthorized())?;
         let role = Role::parse(&user.role)
             .ok_or_else(|| WebError::forbidden("vai trò không hợp lệ / unknown role"))?;
+        if let Some(slot) = parts.extensions.get::<crate::api::audit::AuditSlot>() {
+            let _ = slot.0.set(user.email.clone());
+        }
         Ok(Actor {
             user_id: user.id,
             email: user.email,

@@ -132,7 +132,12 @@ pub fn router_with<S: Store>(state: AppState<S>, pages_cfg: session::PagesConfig
         )
         .route("/stats/changes", get(stats::changes::<S>))
         .route("/reports/monthly", get(stats::monthly::<S>))
-        .route("/reports/period", get(stats::period::<S>));
+        .route("/reports/period", get(stats::period::<S>))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            audit::audit_writes::<S>,
+        ))
+        .method_not_allowed_fallback(pages::not_allowed);
     let metrics = state.metrics.clone();
     Router::new()
         .nest("/api/v1", v1)

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use thutuc_domain::calendar::Calendar;
 use thutuc_domain::org::{OrgKind, Organisation};
 use thutuc_domain::params::PublicationRules;
+use thutuc_store::AuditStore as _;
 use thutuc_store::{NewUser, OrgStore, UserStore};
 use thutuc_store_sqlite::SqliteStore;
 use thutuc_web::AppState;
@@ -17,6 +18,7 @@ use tower::ServiceExt;
 
 struct App {
     router: Router,
+    store: SqliteStore,
     _dir: tempfile::TempDir,
 }
 
@@ -70,7 +72,7 @@ async fn app() -> App {
             .expect("token");
     }
     let state = AppState::new(
-        store,
+        store.clone(),
         PublicationRules::default(),
         Calendar::default_vn().expect("calendar"),
     )
@@ -78,6 +80,7 @@ async fn app() -> App {
     .expect("state");
     App {
         router: thutuc_web::router(state),
+        store,
         _dir: dir,
     }
 }
@@ -179,6 +182,12 @@ async fn health_openapi_and_unknown_routes_answer_cleanly() {
     assert_eq!(v["status"], 404);
     let (s, _, _) = a.call("GET", "/api/docs/", None, None).await;
     assert_eq!(s, StatusCode::OK);
+    let (s, h, v) = a.call("DELETE", "/api/v1/procedures", None, None).await;
+    assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(h[header::CONTENT_TYPE], "application/problem+json");
+    assert_eq!(v["status"], 405);
+    let (s, _, _) = a.call("GET", "/dang-xuat", None, None).await;
+    assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED);
 }
 
 #[tokio::test]
@@ -440,6 +449,39 @@ async fn a_leader_publishes_an_amendment_and_the_public_view_updates_at_once() {
         )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "applied twice");
+    // API writes are in the audit log with their author; the dry run and the refusals are not.
+    let log = a
+        .store
+        .audit_entries(&thutuc_store::AuditFilter {
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    let actions: Vec<(String, String)> = log
+        .items
+        .iter()
+        .map(|e| (e.actor.clone(), e.action.clone()))
+        .collect();
+    assert!(
+        actions.contains(&("officer@btp".into(), "api.post /api/v1/decisions".into())),
+        "{actions:?}"
+    );
+    let applies: Vec<_> = log
+        .items
+        .iter()
+        .filter(|e| e.action.ends_with("2/QĐ-BTP/apply"))
+        .collect();
+    assert_eq!(applies.len(), 1, "only the real application: {actions:?}");
+    assert_eq!(applies[0].entity_type, "api.decisions");
+    assert_eq!(applies[0].entity_id, "2/QĐ-BTP/apply");
+    assert!(
+        thutuc_web::pages::audit::verify(&a.store)
+            .await
+            .expect("verify")
+            .broken
+            .is_none()
+    );
 }
 
 #[tokio::test]

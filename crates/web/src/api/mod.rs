@@ -1,6 +1,7 @@
 //! `/api/v1` handlers, grouped by resource. Handlers are thin: parse, check permission,
 //! call the store, shape the view.
 
+pub mod audit;
 pub mod calendar;
 pub mod decisions;
 pub mod export;

@@ -644,6 +644,11 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("err.404", "Không tìm thấy trang", "Page not found"),
     (
+        "err.405",
+        "Thao tác không được hỗ trợ tại địa chỉ này",
+        "This action is not supported at this address",
+    ),
+    (
         "err.409",
         "Dữ liệu đã bị thay đổi bởi người khác",
         "The record was changed by someone else",

@@ -72,6 +72,7 @@ fn title_key(status: StatusCode) -> &'static str {
         401 => "login.required",
         403 => "err.403",
         404 => "err.404",
+        405 => "err.405",
         409 => "err.409",
         413 => "err.too_large",
         422 => "err.422",

@@ -99,11 +99,38 @@ pub fn router<S: Store>(state: AppState<S>, cfg: PagesConfig) -> Router {
         .route("/can-bo/thong-ke", get(stats::dashboard::<S>))
         .route("/can-bo/thong-ke/chi-tiet", get(stats::drill::<S>))
         .fallback(not_found)
+        .method_not_allowed_fallback(not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             (state.clone(), cfg, Arc::new(caches::PageCaches::default())),
             context::page_layer::<S>,
         ))
         .with_state(state)
+}
+
+/// A known path with the wrong method (a form posted to a page that only reads): a page for
+/// browsers, problem+json otherwise, with status 405.
+pub async fn not_allowed(method: axum::http::Method, uri: Uri, headers: HeaderMap) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    let detail = format!("{method} {}", uri.path());
+    if uri.path().starts_with("/api") || !wants_html {
+        WebError {
+            status: axum::http::StatusCode::METHOD_NOT_ALLOWED,
+            title: "Phương thức không được hỗ trợ / Method not allowed",
+            detail: format!("{detail}: phương thức không được hỗ trợ / method not allowed"),
+            extra: None,
+        }
+        .into_response()
+    } else {
+        error::PageError::Page(error::ErrorInfo::new(
+            axum::http::StatusCode::METHOD_NOT_ALLOWED,
+            "err.405",
+            detail,
+        ))
+        .into_response()
+    }
 }
 
 /// Unknown paths: an HTML page for browsers (which ask for `text/html`), problem+json for
