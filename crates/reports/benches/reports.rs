@@ -318,11 +318,22 @@ async fn main() -> Res<()> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(500_000);
+    // THUTUC_BENCH_DB=path keeps the database (and reuses it when it already holds the data),
+    // for inspecting query plans between runs.
     let dir = tempfile::tempdir()?;
-    let store = SqliteStore::connect(dir.path().join("bench.db").to_str().ok_or("path")?).await?;
-    let t = Instant::now();
-    let n = generate(&store, target).await?;
-    println!("generated {n} change entries in {:.1} s", ms(t) / 1000.0);
+    let path = std::env::var("THUTUC_BENCH_DB")
+        .unwrap_or_else(|_| dir.path().join("bench.db").to_string_lossy().into_owned());
+    let store = SqliteStore::connect(&path).await?;
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM decision_entries")
+        .fetch_one(store.pool())
+        .await?;
+    if existing == 0 {
+        let t = Instant::now();
+        let n = generate(&store, target).await?;
+        println!("generated {n} change entries in {:.1} s", ms(t) / 1000.0);
+    } else {
+        println!("reusing {path} ({existing} change entries)");
+    }
     let today = NaiveDate::from_ymd_opt(2026, 1, 10).ok_or("date")?;
     let t = Instant::now();
     let r = store.refresh_stats(today).await?;

@@ -619,6 +619,34 @@ macro_rules! impl_sql_store {
                     }
                 }
 
+                async fn current_versions(&self, codes: &[TthcCode]) -> StoreResult<Vec<ProcedureVersion>> {
+                    let mut out = Vec::with_capacity(codes.len());
+                    // Chunks keep the statement under both drivers' bind limits.
+                    for chunk in codes.chunks(500) {
+                        let mut qb = sqlx::QueryBuilder::<$db>::new(
+                            "SELECT v.code, v.seq, v.status, v.valid_from, v.valid_to, v.decision_no, v.change_kind, v.changed_components, v.content, v.rev, v.owner_org \
+                             FROM procedures p JOIN procedure_versions v ON v.code = p.code AND v.seq = p.current_seq WHERE p.code IN (",
+                        );
+                        let mut sep = qb.separated(", ");
+                        for c in chunk {
+                            sep.push_bind(c.as_str());
+                        }
+                        qb.push(")");
+                        let rows = qb.build().fetch_all(&self.pool).await.map_err(map_err)?;
+                        let mut found: std::collections::HashMap<String, ProcedureVersion> = std::collections::HashMap::with_capacity(rows.len());
+                        for r in &rows {
+                            let v = version_from_row(r)?;
+                            found.insert(v.code.as_str().to_string(), v);
+                        }
+                        for c in chunk {
+                            if let Some(v) = found.remove(c.as_str()) {
+                                out.push(v);
+                            }
+                        }
+                    }
+                    Ok(out)
+                }
+
                 async fn version(&self, code: &TthcCode, seq: i64) -> StoreResult<ProcedureVersion> {
                     fetch_version(&self.pool, code, seq).await
                 }

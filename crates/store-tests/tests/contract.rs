@@ -62,6 +62,20 @@ async fn organisations_round_trip_with_successions<S: Store>(s: S) {
     ));
 }
 
+async fn current_versions_are_read_in_bulk_in_the_order_asked<S: Store>(s: S) {
+    publish_birth(&s).await;
+    let one = s.current_version(&code("1.000080")).await.expect("current");
+    let codes: Vec<_> = (0..1_200)
+        .map(|i| code(&format!("9.{i:06}")))
+        .chain([code("1.000080")])
+        .collect();
+    let got = s.current_versions(&codes).await.expect("bulk");
+    assert_eq!(got.len(), 1, "codes without a public version are left out");
+    assert_eq!(got[0].code, one.code);
+    assert_eq!(got[0].content, one.content);
+    assert!(s.current_versions(&[]).await.expect("empty").is_empty());
+}
+
 async fn a_new_procedure_is_published_by_a_decision<S: Store>(s: S) {
     publish_birth(&s).await;
     let v = s.current_version(&code("1.000080")).await.expect("current");
@@ -685,6 +699,7 @@ async fn changed_since_reports_publications_for_cache_catch_up<S: Store>(s: S) {
 }
 
 contract_tests!(
+    current_versions_are_read_in_bulk_in_the_order_asked,
     calendar_rows_are_stored_replaced_and_withdrawn,
     changed_since_reports_publications_for_cache_catch_up,
     organisations_round_trip_with_successions,

@@ -79,6 +79,20 @@ pub trait ProcedureStore: Send + Sync {
     async fn get_procedure(&self, code: &TthcCode) -> StoreResult<Procedure>;
     /// The latest public version (published, or the last one if abolished).
     async fn current_version(&self, code: &TthcCode) -> StoreResult<ProcedureVersion>;
+    /// The current versions of many procedures in one round trip (exports, reports); codes
+    /// without a public version are left out. Order follows `codes`. The default reads one by
+    /// one; the SQL backends answer in one query per 500 codes.
+    async fn current_versions(&self, codes: &[TthcCode]) -> StoreResult<Vec<ProcedureVersion>> {
+        let mut out = Vec::with_capacity(codes.len());
+        for c in codes {
+            match self.current_version(c).await {
+                Ok(v) => out.push(v),
+                Err(StoreError::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
     /// One version.
     async fn version(&self, code: &TthcCode, seq: i64) -> StoreResult<ProcedureVersion>;
     /// Version summaries, oldest first.
