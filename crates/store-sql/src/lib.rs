@@ -18,6 +18,7 @@ mod auth_macros;
 mod calendar_macros;
 mod macros;
 mod outbox_macros;
+mod review_macros;
 pub use outbox_macros::outbox_sql;
 pub mod rows;
 #[doc(hidden)]

@@ -76,6 +76,48 @@ async fn current_versions_are_read_in_bulk_in_the_order_asked<S: Store>(s: S) {
     assert!(s.current_versions(&[]).await.expect("empty").is_empty());
 }
 
+async fn review_comments_are_kept_in_order_and_bad_ones_refused<S: Store>(s: S) {
+    publish_birth(&s).await;
+    let c = code("1.000080");
+    let add = |author: &str, body: &str| thutuc_store::review::NewComment {
+        code: c.clone(),
+        seq: 1,
+        author: author.into(),
+        body: body.into(),
+    };
+    let first = s
+        .add_comment(&add(
+            "lanhdao@moj.gov.vn",
+            "  Đề nghị rà soát lại thời hạn giải quyết.  ",
+        ))
+        .await
+        .expect("add");
+    assert_eq!(first.body, "Đề nghị rà soát lại thời hạn giải quyết.");
+    s.add_comment(&add("canbo@moj.gov.vn", "Đã sửa theo ý kiến."))
+        .await
+        .expect("add 2");
+    let all = s.comments(&c, 1).await.expect("list");
+    assert_eq!(
+        all.iter().map(|x| x.author.as_str()).collect::<Vec<_>>(),
+        ["lanhdao@moj.gov.vn", "canbo@moj.gov.vn"]
+    );
+    assert!(matches!(
+        s.add_comment(&add("x", "   ")).await,
+        Err(StoreError::Invalid { .. })
+    ));
+    assert!(matches!(
+        s.add_comment(&add("x", &"a".repeat(4_001))).await,
+        Err(StoreError::Invalid { .. })
+    ));
+    let mut missing = add("x", "ok");
+    missing.seq = 9;
+    assert!(matches!(
+        s.add_comment(&missing).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(s.comments(&c, 9).await.expect("none").is_empty());
+}
+
 async fn a_new_procedure_is_published_by_a_decision<S: Store>(s: S) {
     publish_birth(&s).await;
     let v = s.current_version(&code("1.000080")).await.expect("current");
@@ -699,6 +741,7 @@ async fn changed_since_reports_publications_for_cache_catch_up<S: Store>(s: S) {
 }
 
 contract_tests!(
+    review_comments_are_kept_in_order_and_bad_ones_refused,
     current_versions_are_read_in_bulk_in_the_order_asked,
     calendar_rows_are_stored_replaced_and_withdrawn,
     changed_since_reports_publications_for_cache_catch_up,

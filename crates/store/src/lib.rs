@@ -13,6 +13,7 @@ pub mod error;
 pub mod model;
 pub mod outbox;
 pub mod plan;
+pub mod review;
 pub mod stats;
 
 use async_trait::async_trait;
@@ -29,6 +30,7 @@ pub use calendar::CalendarStore;
 pub use error::StoreError;
 pub use model::*;
 pub use outbox::{OutboxStore, SubscriptionStore};
+pub use review::ReviewStore;
 pub use stats::*;
 
 /// Result alias for store calls.
@@ -195,6 +197,7 @@ pub trait Store:
     + CalendarStore
     + OutboxStore
     + SubscriptionStore
+    + ReviewStore
     + Clone
     + 'static
 {

@@ -8,6 +8,7 @@ use thutuc_e2e::{Session, TestApp};
 use thutuc_store::{AuditStore, ProcedureStore, SessionStore};
 use thutuc_store_tests::fixtures::code;
 
+mod comments;
 mod public;
 mod security;
 mod stats;

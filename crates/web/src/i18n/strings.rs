@@ -643,6 +643,15 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
         "You are not allowed to do this",
     ),
     ("err.404", "Không tìm thấy trang", "Page not found"),
+    ("comments.title", "Ý kiến góp ý", "Review comments"),
+    ("comments.none", "Chưa có ý kiến.", "No comments yet."),
+    ("comments.add", "Thêm ý kiến", "Add a comment"),
+    ("comments.send", "Gửi ý kiến", "Post the comment"),
+    (
+        "draft.commented",
+        "Đã ghi nhận ý kiến.",
+        "Your comment was added.",
+    ),
     (
         "err.405",
         "Thao tác không được hỗ trợ tại địa chỉ này",

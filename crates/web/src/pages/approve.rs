@@ -63,6 +63,7 @@ struct ApprovePage {
     timeliness: Option<Timeliness>,
     deadline: String,
     errors: Vec<String>,
+    comments: Vec<crate::pages::comments::CommentRow>,
 }
 
 /// Refuses a leader who created or edited the draft (separation of duties).
@@ -211,6 +212,7 @@ async fn show<S: Store>(
             format!("{} — {}", ctx.lang.t("approve.title"), v.code),
             "workspace",
         ),
+        comments: crate::pages::comments::rows(st, &v.code, v.seq).await,
         code: v.code.to_string(),
         seq: v.seq,
         name: v.content.name.clone(),

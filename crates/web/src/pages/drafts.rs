@@ -88,6 +88,8 @@ struct DraftPage {
     channel_html: Vec<String>,
     doc_html: Vec<String>,
     legal_html: Vec<String>,
+    comments: Vec<crate::pages::comments::CommentRow>,
+    may_comment: bool,
 }
 
 struct Shown {
@@ -143,6 +145,11 @@ async fn render<S: Store>(
             .version_author(&v.code, v.seq)
             .await
             .unwrap_or_default(),
+        comments: crate::pages::comments::rows(st, &v.code, v.seq).await,
+        may_comment: viewer
+            .actor
+            .may(st, Action::ReadInternal, &v.owner_org)
+            .is_ok(),
         step_html: rows("step", form.steps.len())?,
         channel_html: rows("channel", form.channels.len())?,
         doc_html: rows("doc", form.docs.len())?,
@@ -160,7 +167,7 @@ async fn render<S: Store>(
     Ok(r)
 }
 
-async fn load<S: Store>(
+pub(crate) async fn load<S: Store>(
     st: &AppState<S>,
     ctx: &Ctx,
     code: &str,
@@ -197,6 +204,7 @@ pub async fn edit_form<S: Store>(
     let notice = match q.tb.as_deref() {
         Some("gui") => Some("draft.submitted"),
         Some("tra") => Some("draft.returned"),
+        Some("yk") => Some("draft.commented"),
         _ => None,
     };
     let shown = Shown {

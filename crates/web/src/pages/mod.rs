@@ -8,6 +8,7 @@ pub mod approve;
 pub mod audit;
 pub mod caches;
 pub mod calendar;
+pub mod comments;
 pub mod context;
 pub mod decisions;
 pub mod draft_form;
@@ -82,6 +83,10 @@ pub fn router<S: Store>(state: AppState<S>, cfg: PagesConfig) -> Router {
         .route(
             "/can-bo/thu-tuc/{code}/du-thao/{seq}/trang-thai",
             post(drafts::set_status::<S>),
+        )
+        .route(
+            "/can-bo/thu-tuc/{code}/du-thao/{seq}/y-kien",
+            post(comments::add::<S>),
         )
         .route(
             "/can-bo/thu-tuc/{code}/du-thao/{seq}/phe-duyet",
