@@ -27,9 +27,15 @@ async fn a_leader_comments_on_a_draft_and_its_author_is_told() {
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Ý kiến góp ý (1)"));
     assert!(page.body.contains("lanhdao@hanoi.gov.vn"));
-    let at = page.body.find("Đề nghị rút thời hạn").expect("comment shown");
+    let at = page
+        .body
+        .find("Đề nghị rút thời hạn")
+        .expect("comment shown");
     let shown: String = page.body[at..].chars().take(80).collect();
-    assert!(shown.contains("&#60;script&#62;alert(1)"), "escaped: {shown}");
+    assert!(
+        shown.contains("&#60;script&#62;alert(1)"),
+        "escaped: {shown}"
+    );
     assert!(!page.body.contains("<script>alert(1)"));
     let u = thutuc_store::UserStore::user_by_email(&app.store, "canbo@hanoi.gov.vn")
         .await
@@ -41,6 +47,47 @@ async fn a_leader_comments_on_a_draft_and_its_author_is_told() {
         .expect("notifications");
     assert_eq!(n.len(), 1, "the draft's author is told");
     assert!(n[0].link.ends_with("#y-kien"));
+    let home = app.get("/can-bo", Some(&officer)).await;
+    assert!(
+        home.body.contains("1 mới"),
+        "unread count on the workspace home"
+    );
+    let list = app
+        .get("/can-bo/thong-bao?chua_doc=1", Some(&officer))
+        .await;
+    assert!(list.body.contains("Ý kiến mới về dự thảo"));
+    let open = app
+        .post(
+            &format!("/can-bo/thong-bao/{}", n[0].id),
+            Some(&officer),
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(open.status, 303);
+    assert!(
+        open.location
+            .as_deref()
+            .is_some_and(|l| l.ends_with("#y-kien"))
+    );
+    assert!(
+        app.store
+            .notifications_for(u.id, &[], true, 10)
+            .await
+            .expect("after")
+            .is_empty(),
+        "read now"
+    );
+    let foreign = app.session("canbo@hcm.gov.vn").await;
+    let theirs = app
+        .post(
+            &format!("/can-bo/thong-bao/{}", n[0].id),
+            Some(&foreign),
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(theirs.status, 404, "someone else's notification");
     let log = app
         .store
         .audit_entries(&thutuc_store::AuditFilter {

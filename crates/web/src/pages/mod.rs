@@ -18,6 +18,7 @@ pub mod error;
 pub mod fmt;
 pub mod home;
 pub mod legal;
+pub mod notifications;
 pub mod orgs;
 pub mod procedure;
 pub mod record;
@@ -102,6 +103,8 @@ pub fn router<S: Store>(state: AppState<S>, cfg: PagesConfig) -> Router {
         )
         .route("/quan-tri/nhat-ky", get(audit::page::<S>))
         .route("/can-bo/thong-ke", get(stats::dashboard::<S>))
+        .route("/can-bo/thong-bao", get(notifications::list::<S>))
+        .route("/can-bo/thong-bao/{id}", post(notifications::open::<S>))
         .route("/can-bo/thong-ke/chi-tiet", get(stats::drill::<S>))
         .fallback(not_found)
         .method_not_allowed_fallback(not_allowed)

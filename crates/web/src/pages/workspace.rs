@@ -52,6 +52,7 @@ struct WorkspacePage {
     decisions: Vec<PendingDecision>,
     is_admin: bool,
     may_audit: bool,
+    unread: usize,
 }
 
 /// `GET /can-bo`.
@@ -80,6 +81,7 @@ pub async fn home<S: Store>(State(st): State<AppState<S>>, ctx: Ctx) -> PageResu
     let lang = ctx.lang;
     let page = WorkspacePage {
         b: ctx.base(lang.t("ws.title"), "workspace"),
+        unread: crate::pages::notifications::unread(&st, v).await,
         name: v.user.name.clone(),
         email: v.user.email.clone(),
         role: lang.t(fmt::role_key(v.actor.role)),
