@@ -19,6 +19,7 @@ pub mod fmt;
 pub mod home;
 pub mod legal;
 pub mod notifications;
+pub mod org_admin;
 pub mod orgs;
 pub mod procedure;
 pub mod record;
@@ -102,6 +103,11 @@ pub fn router<S: Store>(state: AppState<S>, cfg: PagesConfig) -> Router {
             get(admin::list::<S>).post(admin::create::<S>),
         )
         .route("/quan-tri/nhat-ky", get(audit::page::<S>))
+        .route("/quan-tri/co-quan", get(org_admin::list::<S>))
+        .route(
+            "/quan-tri/co-quan/{id}",
+            get(org_admin::show::<S>).post(org_admin::save::<S>),
+        )
         .route("/can-bo/thong-ke", get(stats::dashboard::<S>))
         .route("/can-bo/thong-bao", get(notifications::list::<S>))
         .route("/can-bo/thong-bao/{id}", post(notifications::open::<S>))
