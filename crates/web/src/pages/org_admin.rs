@@ -112,7 +112,7 @@ pub async fn list<S: Store>(
             }
         })
         .collect();
-    found.sort_by(|a, b| text::sort_key(&a.name).cmp(&text::sort_key(&b.name)));
+    found.sort_by_cached_key(|o| text::sort_key(&o.name));
     let total = found.len();
     let page = ListPage {
         b: ctx.base(ctx.lang.t("orgadm.title"), "workspace"),
@@ -176,7 +176,7 @@ async fn render<S: Store>(
         .filter_map(|c| tree.get(c))
         .map(|c| line(st, c))
         .collect();
-    children.sort_by(|a, b| text::sort_key(&a.name).cmp(&text::sort_key(&b.name)));
+    children.sort_by_cached_key(|o| text::sort_key(&o.name));
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
