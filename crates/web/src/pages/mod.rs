@@ -112,6 +112,7 @@ pub fn router<S: Store>(state: AppState<S>, cfg: PagesConfig) -> Router {
         .route("/can-bo/thong-bao", get(notifications::list::<S>))
         .route("/can-bo/thong-bao/{id}", post(notifications::open::<S>))
         .route("/can-bo/thong-ke/chi-tiet", get(stats::drill::<S>))
+        .route("/can-bo/thong-ke/dang-ky", post(stats::subscribe::<S>))
         .fallback(not_found)
         .method_not_allowed_fallback(not_allowed)
         .layer(axum::middleware::from_fn_with_state(

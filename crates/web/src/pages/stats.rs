@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use askama::Template;
 use axum::extract::{Query, State};
+use axum::response::IntoResponse;
 use serde::Deserialize;
 use thutuc_domain::access::Role;
 use thutuc_reports::drill::CellRef;
@@ -242,6 +243,7 @@ struct DashboardPage {
     trend: Vec<TrendRow>,
     qs: String,
     api_qs: String,
+    subscribed: bool,
 }
 
 impl DashboardPage {
@@ -372,8 +374,76 @@ pub async fn dashboard<S: Store>(
             .collect(),
         qs,
         api_qs,
+        subscribed: st
+            .store
+            .subscriptions_of(viewer.actor.user_id)
+            .await?
+            .iter()
+            .any(|x| x.scope == req.scope.clone().unwrap_or_default()),
     };
     html(&t)
+}
+
+/// The subscription form.
+#[derive(Debug, Deserialize)]
+pub struct SubscribeForm {
+    /// Scope (empty for national).
+    #[serde(default)]
+    pub co_quan: String,
+    /// `1` to subscribe, `0` to stop.
+    pub on: u8,
+    /// Where to return (the dashboard's query string).
+    #[serde(default)]
+    pub qs: String,
+}
+
+/// `POST /can-bo/thong-ke/dang-ky`: opt in or out of the monthly report e-mail for a scope
+/// the viewer may see.
+pub async fn subscribe<S: Store>(
+    State(st): State<AppState<S>>,
+    ctx: Ctx,
+    axum::Form(f): axum::Form<SubscribeForm>,
+) -> PageResult {
+    let viewer = ctx.viewer()?;
+    let q = StatsQuery {
+        co_quan: Some(f.co_quan.clone()),
+        ..Default::default()
+    };
+    let (req, _) = request(&st, viewer, &q)?;
+    let scope = req.scope.unwrap_or_default();
+    if f.on == 1 {
+        st.store
+            .subscribe_reports(viewer.actor.user_id, &scope)
+            .await?;
+    } else {
+        st.store
+            .unsubscribe_reports(viewer.actor.user_id, &scope)
+            .await?;
+    }
+    crate::pages::audit::record(
+        &st.store,
+        &viewer.actor.email,
+        if f.on == 1 {
+            "report.subscribe"
+        } else {
+            "report.unsubscribe"
+        },
+        ("report_subscription", &scope),
+        None,
+        None,
+    )
+    .await?;
+    // Back to the same dashboard; only our own query string is accepted.
+    let back = if f
+        .qs
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "=&-_%.".contains(c))
+    {
+        format!("/can-bo/thong-ke?{}", f.qs)
+    } else {
+        "/can-bo/thong-ke".to_string()
+    };
+    Ok(axum::response::Redirect::to(&back).into_response())
 }
 
 /// One line of the drill-down.
