@@ -15,6 +15,13 @@ use thutuc_web::AppState;
 use thutuc_web::session::{PRE_CSRF_COOKIE, SESSION_COOKIE};
 use tower::ServiceExt;
 
+/// Chooses rustls' crypto provider once per process, before a WebDriver client is built. The
+/// workspace links both `ring` (lettre, for SMTP over TLS) and `aws-lc-rs` (fantoccini's
+/// choice), and rustls will not guess between two providers.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// A running application (in-process, no socket) on its own database.
 pub struct TestApp {
     /// The router.
