@@ -14,6 +14,10 @@
 
 mod auth_macros;
 mod calendar_macros;
+mod feedback_impl_macros;
+#[doc(hidden)]
+pub mod feedback_logic;
+mod feedback_macros;
 mod macros;
 pub mod rows;
 #[doc(hidden)]

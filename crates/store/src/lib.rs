@@ -10,6 +10,7 @@
 pub mod auth;
 pub mod calendar;
 pub mod error;
+pub mod feedback;
 pub mod model;
 pub mod plan;
 pub mod stats;
@@ -26,6 +27,7 @@ use thutuc_domain::version::{Procedure, ProcedureVersion, VersionStatus};
 pub use auth::*;
 pub use calendar::CalendarStore;
 pub use error::StoreError;
+pub use feedback::FeedbackStore;
 pub use model::*;
 pub use stats::*;
 
@@ -177,6 +179,7 @@ pub trait Store:
     + AuditStore
     + StatsStore
     + CalendarStore
+    + FeedbackStore
     + Clone
     + 'static
 {
