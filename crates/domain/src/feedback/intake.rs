@@ -193,8 +193,10 @@ pub struct Sender {
     pub kind: SenderKind,
 }
 
-/// A submission as typed by a sender or an officer, before validation.
+/// A submission as typed by a sender or an officer, before validation (every field may be
+/// missing; validation names what is required).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RawFeedback {
     /// Sender name.
     pub sender_name: String,

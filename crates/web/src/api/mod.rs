@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod decisions;
 pub mod export;
+pub mod feedback;
 pub mod imports;
 pub mod orgs;
 pub mod procedures;

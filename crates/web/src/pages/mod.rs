@@ -14,6 +14,7 @@ pub mod draft_form;
 pub mod draft_rows;
 pub mod drafts;
 pub mod error;
+pub mod feedback;
 pub mod fmt;
 pub mod home;
 pub mod legal;
@@ -95,6 +96,27 @@ pub fn router<S: Store>(state: AppState<S>, cfg: PagesConfig) -> Router {
             get(admin::list::<S>).post(admin::create::<S>),
         )
         .route("/quan-tri/nhat-ky", get(audit::page::<S>))
+        .route("/can-bo/phan-anh", get(feedback::officer::inbox::<S>))
+        .route(
+            "/can-bo/phan-anh/cong-khai",
+            post(feedback::officer::batch_publish::<S>),
+        )
+        .route(
+            "/can-bo/phan-anh/to-cong-tac",
+            get(feedback::officer::working_group::<S>),
+        )
+        .route(
+            "/can-bo/phan-anh/tep/{id}",
+            get(feedback::officer::attachment::<S>),
+        )
+        .route(
+            "/can-bo/phan-anh/{id}",
+            get(feedback::officer::item::<S>).post(feedback::officer::act::<S>),
+        )
+        .route(
+            "/can-bo/phan-anh/{id}/ghi-chu",
+            post(feedback::officer::note::<S>),
+        )
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             (state.clone(), cfg, Arc::new(caches::PageCaches::default())),
