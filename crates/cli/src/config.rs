@@ -27,6 +27,42 @@ pub struct Config {
     /// start); empty keeps the index in RAM.
     #[serde(default)]
     pub search_dir: String,
+    /// Outgoing mail (`[mail]`): transport URL and sender.
+    #[serde(default)]
+    pub mail: thutuc_jobs::MailConfig,
+    /// Background jobs (`[jobs]`): tick, retries, the monthly report edition.
+    #[serde(default)]
+    pub jobs: JobsConfig,
+}
+
+/// `[jobs]`: the scheduler of sweeps and the outbox worker.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct JobsConfig {
+    /// Seconds between ticks (sweeps, then mail delivery); 0 disables background jobs.
+    pub tick_secs: u64,
+    /// Mail retry policy.
+    pub delivery: thutuc_jobs::DeliveryPolicy,
+    /// When the monthly report edition is frozen and for which scopes; absent disables it.
+    pub monthly_edition: Option<thutuc_reports::edition::EditionSchedule>,
+    /// Place printed on generated documents.
+    pub place: String,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self {
+            tick_secs: 30,
+            delivery: thutuc_jobs::DeliveryPolicy::default(),
+            monthly_edition: Some(thutuc_reports::edition::EditionSchedule {
+                day_of_month: 5,
+                scopes: vec![String::new()],
+                basis: Default::default(),
+                recheck_months: 2,
+            }),
+            place: "Hà Nội".into(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -38,6 +74,8 @@ impl Default for Config {
             calendar: CalendarRules::default(),
             calendar_notice_files: Vec::new(),
             search_dir: "thutuc-data/search-index".into(),
+            mail: thutuc_jobs::MailConfig::default(),
+            jobs: JobsConfig::default(),
         }
     }
 }

@@ -418,7 +418,11 @@ pub async fn build<S: Store>(s: &S, cfg: &Config, today: NaiveDate) -> anyhow::R
     }
 
     for (email, name, org, role) in ACCOUNTS {
-        crate::users::create(s, email, name, org, role, PASSWORD).await?;
+        let (user, _) = crate::users::create(s, email, name, org, role, PASSWORD).await?;
+        // The Working Group receives the national monthly report by e-mail.
+        if role == "oversight" {
+            s.subscribe_reports(user.id, "").await?;
+        }
     }
     let counts = s.catalogue_counts().await?;
     report.push_str(&format!(
@@ -437,6 +441,10 @@ pub async fn run(mut cfg: Config, no_serve: bool) -> anyhow::Result<()> {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("thutuc-data/demo.db{suffix}"));
         }
+    }
+    // Demo mail goes to .eml files, so nothing leaves the machine.
+    if cfg.mail.transport.trim().is_empty() {
+        cfg.mail.transport = "file:thutuc-data/mail".into();
     }
     let today = crate::import_cmd::today_vn();
     let started = std::time::Instant::now();

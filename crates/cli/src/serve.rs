@@ -43,6 +43,7 @@ pub async fn serve<S: Store>(store: S, cfg: &Config, banner: Option<String>) -> 
         }
     });
     tokio::spawn(thutuc_web::state::catch_up_loop(state.clone()));
+    start_jobs(&state, cfg)?;
     let app = thutuc_web::router(state);
     let listener = tokio::net::TcpListener::bind(&cfg.listen)
         .await
@@ -60,6 +61,37 @@ pub async fn serve<S: Store>(store: S, cfg: &Config, banner: Option<String>) -> 
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
+    Ok(())
+}
+
+/// Starts the scheduler of sweeps and the outbox worker (unless `jobs.tick_secs` is 0).
+fn start_jobs<S: Store>(state: &AppState<S>, cfg: &Config) -> anyhow::Result<()> {
+    if cfg.jobs.tick_secs == 0 {
+        return Ok(());
+    }
+    let mailer = thutuc_jobs::Mailer::from_config(&cfg.mail)?;
+    if !mailer.is_enabled() {
+        tracing::warn!("mail.transport is empty: mail stays queued in the outbox");
+    }
+    let cell = state.calendar.clone();
+    let setup = thutuc_jobs::JobsSetup {
+        monthly_edition: cfg.jobs.monthly_edition.clone().map(|s| {
+            thutuc_jobs::reports::MonthlyEditionSweep::new(
+                s,
+                state.rules.clone(),
+                cfg.jobs.place.clone(),
+            )
+        }),
+    };
+    let runner = thutuc_jobs::standard_runner(
+        state.store.clone(),
+        mailer,
+        cfg.jobs.delivery.clone(),
+        std::sync::Arc::new(move || cell.get()),
+        setup,
+    );
+    tracing::info!(sweeps = ?runner.sweep_names(), "background jobs started");
+    runner.spawn(std::time::Duration::from_secs(cfg.jobs.tick_secs));
     Ok(())
 }
 

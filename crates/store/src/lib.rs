@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod error;
 pub mod feedback;
 pub mod model;
+pub mod outbox;
 pub mod plan;
 pub mod stats;
 
@@ -29,6 +30,7 @@ pub use calendar::CalendarStore;
 pub use error::StoreError;
 pub use feedback::FeedbackStore;
 pub use model::*;
+pub use outbox::{OutboxStore, SubscriptionStore};
 pub use stats::*;
 
 /// Result alias for store calls.
@@ -180,6 +182,8 @@ pub trait Store:
     + StatsStore
     + CalendarStore
     + FeedbackStore
+    + OutboxStore
+    + SubscriptionStore
     + Clone
     + 'static
 {
