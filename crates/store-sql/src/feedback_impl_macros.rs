@@ -131,6 +131,9 @@ macro_rules! impl_sql_feedback_store_methods {
                 let actor = if sub.entered_by.is_some() { "cán bộ" } else { "người gửi" };
                 event(&mut tx, id, sub.received_at, actor, "submit", ("", &sub.receiving_org), (Status::Received.as_str(), &sub.receiving_org), it.channel.as_str()).await?;
                 let item = load(&mut tx, id).await?;
+                if let Some(mail) = $crate::feedback_logic::mails::receipt(&item) {
+                    $crate::enqueue_mail_in_tx!(tx, &mail)?;
+                }
                 tx.commit().await.map_err(map_err)?;
                 Ok(item)
             }
@@ -190,7 +193,23 @@ macro_rules! impl_sql_feedback_store_methods {
                 }
                 item.rev = expected_rev + 1;
                 save(&mut tx, &item, expected_rev).await?;
+                if item.status == Status::Rejected && before.0 != Status::Rejected {
+                    if let Some(mail) = $crate::feedback_logic::mails::rejected(&item) {
+                        $crate::enqueue_mail_in_tx!(tx, &mail)?;
+                    }
+                }
                 if fx.answer_duplicates {
+                    if let Some(mail) = $crate::feedback_logic::mails::answer(&item, &item) {
+                        $crate::enqueue_mail_in_tx!(tx, &mail)?;
+                    }
+                    let dups = sqlx::query(&format!("SELECT {COLS} FROM feedback_items WHERE duplicate_of = $1 ORDER BY id"))
+                        .bind(item.id).fetch_all(&mut *tx).await.map_err(map_err)?;
+                    for r in &dups {
+                        let dup = item_from_row(r)?;
+                        if let Some(mail) = $crate::feedback_logic::mails::answer(&item, &dup) {
+                            $crate::enqueue_mail_in_tx!(tx, &mail)?;
+                        }
+                    }
                     sqlx::query(
                         "UPDATE feedback_items SET answer_text = $2, answered_at = $3, answered_on = $4, rev = rev + 1, updated_at = $3 \
                          WHERE duplicate_of = $1",
@@ -409,6 +428,28 @@ macro_rules! impl_sql_feedback_store_methods {
                     save(&mut tx, &item, old_rev).await?;
                     let st = (item.status.as_str(), item.current_org.as_str());
                     event(&mut tx, item.id, now, "hệ thống", "escalate", st, st, level.as_str()).await?;
+                    let recipients = if level == EscalationLevel::WorkingGroup {
+                        sqlx::query("SELECT id, email FROM users WHERE role = $1 ORDER BY id").bind("oversight").fetch_all(&mut *tx).await
+                    } else {
+                        sqlx::query("SELECT id, email FROM users WHERE role = $1 AND org_id = $2 ORDER BY id")
+                            .bind("leader").bind(&item.current_org).fetch_all(&mut *tx).await
+                    }
+                    .map_err(map_err)?;
+                    for r in &recipients {
+                        let uid: i64 = r.try_get("id").map_err(map_err)?;
+                        let email: String = r.try_get("email").map_err(map_err)?;
+                        let mail = $crate::feedback_logic::mails::escalated(&item, level.as_str(), uid, &email);
+                        $crate::enqueue_mail_in_tx!(tx, &mail)?;
+                        let note = $crate::deps::thutuc_store::outbox::NewNotification {
+                            dedupe_key: format!("{}:notice", mail.dedupe_key),
+                            user_id: Some(uid),
+                            org_id: None,
+                            title: mail.subject.clone(),
+                            body: mail.body_text.clone(),
+                            link: format!("/can-bo/phan-anh/{}", item.id),
+                        };
+                        $crate::notify_in_tx!(tx, &note)?;
+                    }
                     out.push((item, level.as_str().to_string()));
                 }
                 tx.commit().await.map_err(map_err)?;

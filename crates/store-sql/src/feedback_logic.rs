@@ -306,3 +306,101 @@ pub fn apply(
     item.updated_at = now;
     Ok(fx)
 }
+
+/// Mails sent to senders and officers (enqueued in the outbox, in the same transaction as
+/// the change that causes them; the dedupe key makes each logical mail unique).
+pub mod mails {
+    use thutuc_domain::feedback::TrackingCode;
+    use thutuc_store::feedback::FeedbackItem;
+    use thutuc_store::outbox::OutgoingMail;
+
+    fn shown(code: &str) -> String {
+        TrackingCode::parse(code)
+            .map(|c| c.display())
+            .unwrap_or_else(|_| code.to_string())
+    }
+
+    /// Receipt (giấy biên nhận) to the sender, when an e-mail was given.
+    pub fn receipt(it: &FeedbackItem) -> Option<OutgoingMail> {
+        let to = it.sender_email.clone()?;
+        let code = shown(&it.tracking_code);
+        Some(OutgoingMail {
+            dedupe_key: format!("feedback:{}:receipt", it.tracking_code),
+            to,
+            subject: format!("Đã tiếp nhận phản ánh, kiến nghị {code}"),
+            body_text: format!(
+                "Kính gửi {},\n\nCơ quan đã tiếp nhận phản ánh, kiến nghị của Ông/Bà ngày {}.\nMã tra cứu: {code}\nHạn trả lời dự kiến: {}.\n\nÔng/Bà theo dõi kết quả tại trang /phan-anh/tra-cuu?ma={code}.\n\nThư này được gửi tự động, vui lòng không trả lời.\n",
+                it.sender_name,
+                it.received_on.format("%d/%m/%Y"),
+                it.due_on.format("%d/%m/%Y")
+            ),
+            attachment: None,
+        })
+    }
+
+    /// The approved answer, to the sender of `to_item` (the canonical item or a duplicate).
+    pub fn answer(canonical: &FeedbackItem, to_item: &FeedbackItem) -> Option<OutgoingMail> {
+        let to = to_item.sender_email.clone()?;
+        let code = shown(&to_item.tracking_code);
+        Some(OutgoingMail {
+            dedupe_key: format!(
+                "feedback:{}:answer:{}",
+                to_item.tracking_code, canonical.reopen_count
+            ),
+            to,
+            subject: format!("Trả lời phản ánh, kiến nghị {code}"),
+            body_text: format!(
+                "Kính gửi {},\n\nCơ quan trả lời phản ánh, kiến nghị {code} của Ông/Bà như sau:\n\n{}\n\nÔng/Bà có thể đánh giá mức độ hài lòng hoặc đề nghị xem xét lại tại /phan-anh/tra-cuu?ma={code}.\n",
+                to_item.sender_name,
+                canonical.answer_text.as_deref().unwrap_or_default()
+            ),
+            attachment: None,
+        })
+    }
+
+    /// Not accepted, with the reason (Decree 20/2008 Art 9).
+    pub fn rejected(it: &FeedbackItem) -> Option<OutgoingMail> {
+        let to = it.sender_email.clone()?;
+        let code = shown(&it.tracking_code);
+        Some(OutgoingMail {
+            dedupe_key: format!("feedback:{}:rejected:{}", it.tracking_code, it.reopen_count),
+            to,
+            subject: format!("Phản ánh, kiến nghị {code} không được tiếp nhận"),
+            body_text: format!(
+                "Kính gửi {},\n\nPhản ánh, kiến nghị {code} không thuộc phạm vi tiếp nhận. Lý do: {}\n",
+                it.sender_name,
+                it.reject_reason.as_deref().unwrap_or_default()
+            ),
+            attachment: None,
+        })
+    }
+
+    /// Escalation of an overdue item to a leader or the Working Group.
+    pub fn escalated(it: &FeedbackItem, level: &str, user_id: i64, to: &str) -> OutgoingMail {
+        let who = if level == "working_group" {
+            "Tổ công tác của Thủ tướng"
+        } else {
+            "lãnh đạo cơ quan"
+        };
+        OutgoingMail {
+            dedupe_key: format!(
+                "feedback:{}:escalate:{level}:{}:{user_id}",
+                it.tracking_code, it.reopen_count
+            ),
+            to: to.to_string(),
+            subject: format!(
+                "Phản ánh {} quá hạn trả lời — chuyển {who}",
+                shown(&it.tracking_code)
+            ),
+            body_text: format!(
+                "Phản ánh, kiến nghị «{}» ({}) của cơ quan {} đã quá hạn trả lời (hạn {}).\nXem tại /can-bo/phan-anh/{}.\n",
+                it.title,
+                shown(&it.tracking_code),
+                it.current_org,
+                it.due_on.format("%d/%m/%Y"),
+                it.id
+            ),
+            attachment: None,
+        }
+    }
+}

@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use thutuc_domain::calendar::Calendar;
 use thutuc_domain::feedback::*;
 use thutuc_store::feedback::*;
+use thutuc_store::outbox::OutboxStore;
 use thutuc_store::*;
 use thutuc_store_tests::contract_tests;
 use thutuc_store_tests::fixtures::*;
@@ -74,6 +75,19 @@ async fn user<S: Store>(s: &S, email: &str, role: &str) -> FeedbackActor {
         user_id: Some(u.id),
         label: email.into(),
     }
+}
+
+async fn mail_keys<S: Store>(s: &S) -> Vec<String> {
+    let mut keys: Vec<String> = s
+        .list_mail(None, 500, 0)
+        .await
+        .expect("mail")
+        .items
+        .into_iter()
+        .map(|m| m.dedupe_key)
+        .collect();
+    keys.sort();
+    keys
 }
 
 async fn act<S: Store>(
@@ -739,11 +753,35 @@ async fn duplicates_are_suggested_linked_and_answered_together<S: Store>(s: S) {
         .expect("approve");
     let b = s.feedback(b.id).await.expect("b");
     assert_eq!(b.answer_text.as_deref(), Some("Đã sửa quy định."));
+    let answers: Vec<String> = mail_keys(&s)
+        .await
+        .into_iter()
+        .filter(|k| k.contains(":answer:"))
+        .collect();
+    assert_eq!(
+        answers,
+        [
+            format!("feedback:{}:answer:0", it.tracking_code),
+            format!("feedback:{}:answer:0", b.tracking_code)
+        ],
+        "each sender is mailed the answer once"
+    );
     assert!(b.answered_at.is_some(), "each sender is answered");
 }
 
 async fn stale_revisions_conflict_and_escalation_is_idempotent<S: Store>(s: S) {
     seed_orgs(&s).await;
+    user(&s, "ld@btp.gov.vn", "leader").await;
+    let wg = s
+        .create_user(&NewUser {
+            email: "tct@chinhphu.vn".into(),
+            name: "TCT".into(),
+            org_id: "CP".into(),
+            role: "oversight".into(),
+            password_hash: "x".into(),
+        })
+        .await
+        .expect("wg");
     let officer = FeedbackActor {
         user_id: None,
         label: "cb".into(),
