@@ -7,7 +7,6 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use thutuc_domain::calendar::Calendar;
 use thutuc_domain::feedback::*;
 use thutuc_store::feedback::*;
-use thutuc_store::outbox::OutboxStore;
 use thutuc_store::*;
 use thutuc_store_tests::contract_tests;
 use thutuc_store_tests::fixtures::*;
@@ -131,6 +130,11 @@ async fn submit_is_durable_with_attachments_and_refuses_bad_files<S: Store>(s: S
         s.feedback_history(item.id).await.expect("history")[0].action,
         "submit"
     );
+    assert_eq!(
+        mail_keys(&s).await,
+        [format!("feedback:{}:receipt", item.tracking_code)],
+        "receipt in the same transaction"
+    );
 
     let mut exe = submission(2, "BTP", TEXT, t0());
     exe.attachments.push(NewAttachment {
@@ -165,6 +169,11 @@ async fn submit_is_durable_with_attachments_and_refuses_bad_files<S: Store>(s: S
         .await
         .expect("list");
     assert_eq!(all.total, 1, "nothing stored half-way");
+    assert_eq!(
+        mail_keys(&s).await.len(),
+        1,
+        "no receipt for refused submissions"
+    );
 }
 
 async fn register_numbers_have_no_gaps_under_concurrency<S: Store>(s: S) {
@@ -772,7 +781,7 @@ async fn duplicates_are_suggested_linked_and_answered_together<S: Store>(s: S) {
 async fn stale_revisions_conflict_and_escalation_is_idempotent<S: Store>(s: S) {
     seed_orgs(&s).await;
     user(&s, "ld@btp.gov.vn", "leader").await;
-    let wg = s
+    let tct = s
         .create_user(&NewUser {
             email: "tct@chinhphu.vn".into(),
             name: "TCT".into(),
@@ -812,6 +821,12 @@ async fn stale_revisions_conflict_and_escalation_is_idempotent<S: Store>(s: S) {
             .expect("again")
             .is_empty()
     );
+    let leaders: Vec<String> = mail_keys(&s)
+        .await
+        .into_iter()
+        .filter(|k| k.contains(":escalate:"))
+        .collect();
+    assert_eq!(leaders.len(), 1, "one mail to the BTP leader: {leaders:?}");
     let second = s
         .escalate_feedback(d("2026-03-23"), clock())
         .await
@@ -834,6 +849,27 @@ async fn stale_revisions_conflict_and_escalation_is_idempotent<S: Store>(s: S) {
             .await
             .expect("done")
             .is_empty()
+    );
+    let esc: Vec<String> = mail_keys(&s)
+        .await
+        .into_iter()
+        .filter(|k| k.contains(":escalate:"))
+        .collect();
+    assert_eq!(
+        esc.len(),
+        2,
+        "leader then Working Group, once each: {esc:?}"
+    );
+    assert!(
+        esc.iter()
+            .any(|k| k.contains(&format!("working_group:0:{}", tct.id)))
+    );
+    assert_eq!(
+        s.notifications_for(tct.id, &[], false, 10)
+            .await
+            .expect("notes")
+            .len(),
+        1
     );
 }
 
