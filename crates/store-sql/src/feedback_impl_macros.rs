@@ -298,14 +298,18 @@ macro_rules! impl_sql_feedback_store_methods {
                 if keys.is_empty() {
                     return Ok(Vec::new());
                 }
-                let mut qb = sqlx::QueryBuilder::<Db>::new(format!(
-                    "SELECT {COLS} FROM feedback_items WHERE id IN (SELECT item_id FROM feedback_dup_keys WHERE band_key IN ("
-                ));
-                let mut sep = qb.separated(", ");
-                for k in keys {
-                    sep.push_bind(*k);
+                // The newest 20 items per band key (an index range on the primary key each):
+                // a crowded band (a complaint many people send) stays cheap.
+                let mut qb = sqlx::QueryBuilder::<Db>::new(format!("SELECT {COLS} FROM feedback_items WHERE id IN ("));
+                for (n, k) in keys.iter().enumerate() {
+                    if n > 0 {
+                        qb.push(" UNION ");
+                    }
+                    qb.push("SELECT item_id FROM (SELECT item_id FROM feedback_dup_keys WHERE band_key = ")
+                        .push_bind(*k)
+                        .push(format!(" ORDER BY item_id DESC LIMIT 20) AS k{n}"));
                 }
-                qb.push(")) AND id <> ").push_bind(exclude.unwrap_or(-1));
+                qb.push(") AND id <> ").push_bind(exclude.unwrap_or(-1));
                 qb.push(" AND duplicate_of IS NULL ORDER BY id DESC LIMIT ").push_bind(limit.clamp(1, 200));
                 let rows = qb.build().fetch_all(&self.pool).await.map_err(map_err)?;
                 rows.iter().map(item_from_row).collect()

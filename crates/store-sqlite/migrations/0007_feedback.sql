@@ -57,6 +57,7 @@ CREATE TABLE feedback_items (
 );
 CREATE INDEX feedback_items_org_open_due ON feedback_items(current_org, is_open, due_on);
 CREATE INDEX feedback_items_open_due ON feedback_items(is_open, due_on);
+CREATE INDEX feedback_items_org_status_due ON feedback_items(current_org, status, due_on);
 CREATE INDEX feedback_items_procedure ON feedback_items(procedure_code, received_on);
 CREATE INDEX feedback_items_org_received ON feedback_items(current_org, received_on);
 CREATE INDEX feedback_items_published ON feedback_items(is_public, published_at);

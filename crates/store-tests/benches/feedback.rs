@@ -166,9 +166,10 @@ async fn main() {
         x ^= x << 17;
         x % m
     };
-    // Officer inbox: one agency, rotating filters (open, overdue, procedure, period), page 1.
+    // Officer inbox: one agency, rotating filters (status, overdue, procedure, period), page 1;
+    // the first 40 queries warm the caches and are not counted.
     let mut inbox = Vec::new();
-    for i in 0..300 {
+    for i in 0..340 {
         let org = format!("A{:02}", rnd(60));
         let mut f = FeedbackFilter {
             orgs: Some(vec![org]),
@@ -186,7 +187,9 @@ async fn main() {
         }
         let t = Instant::now();
         let page = s.list_feedback(&f).await.expect("inbox");
-        inbox.push(t.elapsed().as_secs_f64() * 1000.0);
+        if i >= 40 {
+            inbox.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
         assert!(page.items.len() <= 50);
     }
     let (p50, p99) = stats(inbox);
