@@ -197,9 +197,9 @@ pub async fn seed<S: Store>(s: &S, cal: &Calendar, today: NaiveDate) -> anyhow::
         let mut it = item.clone();
         let t = |d: i64| at((*days_ago - d).max(0), 10);
         let step = |a: FeedbackAction,
-                        who: &FeedbackActor,
-                        when: DateTime<Utc>,
-                        it: thutuc_store::feedback::FeedbackItem| {
+                    who: &FeedbackActor,
+                    when: DateTime<Utc>,
+                    it: thutuc_store::feedback::FeedbackItem| {
             let a = a.clone();
             let who = who.clone();
             async move {
