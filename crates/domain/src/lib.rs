@@ -8,6 +8,7 @@ pub mod codes;
 pub mod completeness;
 pub mod decision;
 pub mod diff;
+pub mod feedback;
 pub mod legal;
 pub mod org;
 pub mod params;

@@ -9,6 +9,7 @@
 //! Feature sweeps (task reminders and escalation, feedback escalation) live in their own
 //! modules and are registered in [`standard_runner`].
 
+pub mod feedback;
 pub mod mail;
 pub mod reports;
 pub mod sweep;
@@ -37,6 +38,7 @@ pub fn standard_runner<S: Store + Send + Sync>(
     setup: JobsSetup,
 ) -> Runner<S> {
     let mut r = Runner::new(store, mailer, policy, calendar);
+    r = r.with_sweep(Arc::new(feedback::FeedbackEscalationSweep::default()));
     if let Some(m) = setup.monthly_edition {
         r = r.with_sweep(Arc::new(m));
     }

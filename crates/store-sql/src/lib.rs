@@ -16,6 +16,10 @@
 
 mod auth_macros;
 mod calendar_macros;
+mod feedback_impl_macros;
+#[doc(hidden)]
+pub mod feedback_logic;
+mod feedback_macros;
 mod macros;
 mod outbox_macros;
 mod review_macros;

@@ -10,6 +10,7 @@
 pub mod auth;
 pub mod calendar;
 pub mod error;
+pub mod feedback;
 pub mod model;
 pub mod outbox;
 pub mod plan;
@@ -28,6 +29,7 @@ use thutuc_domain::version::{Procedure, ProcedureVersion, VersionStatus};
 pub use auth::*;
 pub use calendar::CalendarStore;
 pub use error::StoreError;
+pub use feedback::FeedbackStore;
 pub use model::*;
 pub use outbox::{OutboxStore, SubscriptionStore};
 pub use review::ReviewStore;
@@ -195,6 +197,7 @@ pub trait Store:
     + AuditStore
     + StatsStore
     + CalendarStore
+    + FeedbackStore
     + OutboxStore
     + SubscriptionStore
     + ReviewStore

@@ -139,13 +139,16 @@ pub fn router_with<S: Store>(state: AppState<S>, pages_cfg: session::PagesConfig
         ))
         .method_not_allowed_fallback(pages::not_allowed);
     let metrics = state.metrics.clone();
+    let feedback_rt = std::sync::Arc::new(api::feedback::service::FeedbackRuntime::from_env());
     Router::new()
         .nest("/api/v1", v1)
         .route("/healthz", get(system::healthz::<S>))
         .route("/metrics", get(system::metrics::<S>))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi::ApiDoc::openapi()))
         .with_state(state.clone())
+        .merge(api::feedback::router(state.clone()))
         .merge(pages::router(state, pages_cfg))
+        .layer(axum::Extension(feedback_rt))
         .layer(axum::middleware::from_fn(pages::security::headers))
         .layer(axum::middleware::from_fn_with_state(
             metrics,

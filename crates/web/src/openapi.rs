@@ -58,6 +58,19 @@ impl Modify for Bearer {
         api::stats::changes,
         api::stats::monthly,
         api::stats::period,
+        api::feedback::submit,
+        api::feedback::track,
+        api::feedback::rate,
+        api::feedback::reopen,
+        api::feedback::public_list,
+        api::feedback::similar_items,
+        api::feedback::officer::inbox,
+        api::feedback::officer::item,
+        api::feedback::officer::act,
+        api::feedback::officer::note,
+        api::feedback::officer::routing,
+        api::feedback::officer::stats,
+        api::feedback::officer::escalated,
     ),
     modifiers(&Bearer),
     tags(
@@ -71,6 +84,7 @@ impl Modify for Bearer {
         (name = "imports", description = "Nhập dữ liệu (cần đăng nhập)"),
         (name = "stats", description = "Thống kê và báo cáo công bố TTHC"),
         (name = "system", description = "Giám sát"),
+        (name = "feedback", description = "Phản ánh, kiến nghị về quy định hành chính (Nghị định 20/2008/NĐ-CP); Open311 GeoReport v2 tại /open311/v2"),
     )
 )]
 pub struct ApiDoc;

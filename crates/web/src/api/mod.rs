@@ -5,6 +5,7 @@ pub mod audit;
 pub mod calendar;
 pub mod decisions;
 pub mod export;
+pub mod feedback;
 pub mod imports;
 pub mod orgs;
 pub mod procedures;

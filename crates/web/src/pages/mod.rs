@@ -15,6 +15,7 @@ pub mod draft_form;
 pub mod draft_rows;
 pub mod drafts;
 pub mod error;
+pub mod feedback;
 pub mod fmt;
 pub mod home;
 pub mod legal;
@@ -113,6 +114,27 @@ pub fn router<S: Store>(state: AppState<S>, cfg: PagesConfig) -> Router {
         .route("/can-bo/thong-bao/{id}", post(notifications::open::<S>))
         .route("/can-bo/thong-ke/chi-tiet", get(stats::drill::<S>))
         .route("/can-bo/thong-ke/dang-ky", post(stats::subscribe::<S>))
+        .route("/can-bo/phan-anh", get(feedback::officer::inbox::<S>))
+        .route(
+            "/can-bo/phan-anh/cong-khai",
+            post(feedback::officer::batch_publish::<S>),
+        )
+        .route(
+            "/can-bo/phan-anh/to-cong-tac",
+            get(feedback::officer::working_group::<S>),
+        )
+        .route(
+            "/can-bo/phan-anh/tep/{id}",
+            get(feedback::officer::attachment::<S>),
+        )
+        .route(
+            "/can-bo/phan-anh/{id}",
+            get(feedback::officer::item::<S>).post(feedback::officer::act::<S>),
+        )
+        .route(
+            "/can-bo/phan-anh/{id}/ghi-chu",
+            post(feedback::officer::note::<S>),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(not_allowed)
         .layer(axum::middleware::from_fn_with_state(
