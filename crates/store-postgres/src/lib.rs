@@ -62,6 +62,7 @@ thutuc_store_sql::impl_sql_store!(PgStore, sqlx::Postgres);
 thutuc_store_sql::impl_sql_auth_store!(PgStore, sqlx::Postgres);
 thutuc_store_sql::impl_sql_stats_store!(PgStore, sqlx::Postgres);
 thutuc_store_sql::impl_sql_calendar_store!(PgStore, sqlx::Postgres);
+thutuc_store_sql::impl_sql_task_store!(PgStore, sqlx::Postgres);
 
 impl Store for PgStore {
     fn backend(&self) -> &'static str {

@@ -77,6 +77,7 @@ thutuc_store_sql::impl_sql_store!(SqliteStore, sqlx::Sqlite);
 thutuc_store_sql::impl_sql_auth_store!(SqliteStore, sqlx::Sqlite);
 thutuc_store_sql::impl_sql_stats_store!(SqliteStore, sqlx::Sqlite);
 thutuc_store_sql::impl_sql_calendar_store!(SqliteStore, sqlx::Sqlite);
+thutuc_store_sql::impl_sql_task_store!(SqliteStore, sqlx::Sqlite);
 
 impl Store for SqliteStore {
     fn backend(&self) -> &'static str {

@@ -13,6 +13,7 @@ pub mod error;
 pub mod model;
 pub mod plan;
 pub mod stats;
+pub mod tasks;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -28,6 +29,7 @@ pub use calendar::CalendarStore;
 pub use error::StoreError;
 pub use model::*;
 pub use stats::*;
+pub use tasks::*;
 
 /// Result alias for store calls.
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -177,6 +179,7 @@ pub trait Store:
     + AuditStore
     + StatsStore
     + CalendarStore
+    + TaskStore
     + Clone
     + 'static
 {
