@@ -56,6 +56,9 @@ impl PgStore {
 
     /// Lock suffix for the procedure row `p` in a query with outer joins.
     const FOR_UPDATE_OF_P: &'static str = " FOR UPDATE OF p";
+
+    /// Concurrent workers skip rows another worker has locked instead of waiting.
+    const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
 }
 
 thutuc_store_sql::impl_sql_store!(PgStore, sqlx::Postgres);
@@ -63,6 +66,7 @@ thutuc_store_sql::impl_sql_auth_store!(PgStore, sqlx::Postgres);
 thutuc_store_sql::impl_sql_stats_store!(PgStore, sqlx::Postgres);
 thutuc_store_sql::impl_sql_calendar_store!(PgStore, sqlx::Postgres);
 thutuc_store_sql::impl_sql_task_store!(PgStore, sqlx::Postgres);
+thutuc_store_sql::impl_sql_outbox_store!(PgStore, sqlx::Postgres);
 
 impl Store for PgStore {
     fn backend(&self) -> &'static str {

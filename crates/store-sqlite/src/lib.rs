@@ -71,6 +71,9 @@ impl SqliteStore {
 
     /// Lock suffix for the procedure row `p` in a query with outer joins.
     const FOR_UPDATE_OF_P: &'static str = "";
+
+    /// SQLite: `BEGIN IMMEDIATE` already serialises outbox claims.
+    const SKIP_LOCKED: &'static str = "";
 }
 
 thutuc_store_sql::impl_sql_store!(SqliteStore, sqlx::Sqlite);
@@ -78,6 +81,7 @@ thutuc_store_sql::impl_sql_auth_store!(SqliteStore, sqlx::Sqlite);
 thutuc_store_sql::impl_sql_stats_store!(SqliteStore, sqlx::Sqlite);
 thutuc_store_sql::impl_sql_calendar_store!(SqliteStore, sqlx::Sqlite);
 thutuc_store_sql::impl_sql_task_store!(SqliteStore, sqlx::Sqlite);
+thutuc_store_sql::impl_sql_outbox_store!(SqliteStore, sqlx::Sqlite);
 
 impl Store for SqliteStore {
     fn backend(&self) -> &'static str {

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod calendar;
 pub mod error;
 pub mod model;
+pub mod outbox;
 pub mod plan;
 pub mod stats;
 pub mod tasks;
@@ -28,6 +29,7 @@ pub use auth::*;
 pub use calendar::CalendarStore;
 pub use error::StoreError;
 pub use model::*;
+pub use outbox::{OutboxStore, SubscriptionStore};
 pub use stats::*;
 pub use tasks::*;
 
@@ -180,6 +182,8 @@ pub trait Store:
     + StatsStore
     + CalendarStore
     + TaskStore
+    + OutboxStore
+    + SubscriptionStore
     + Clone
     + 'static
 {
