@@ -180,7 +180,7 @@ macro_rules! impl_sql_task_store_body {
                         ))
                     })?;
                     insert_event(&mut tx, id, "assigned", t.assigned_on, t.progress, &t.title, &[], by).await?;
-                    $crate::task_notify!(tx, id, t, "assigned", t.lead_org.clone());
+                    $crate::task_notify!(tx, id, 1, t, "assigned", t.lead_org.clone());
                     out.push(TaskRecord { id, rev: 1, task: t.clone(), created_by: by.to_string() });
                 }
                 tx.commit().await.map_err(map_err)?;
@@ -335,7 +335,7 @@ macro_rules! impl_sql_task_store_body {
                     .map_err(map_err)?;
                 insert_event(&mut tx, id, kind, on, t.progress, &note, &attachments, by).await?;
                 if let Some(org) = notify_org {
-                    $crate::task_notify!(tx, id, t, kind, org);
+                    $crate::task_notify!(tx, id, rec.rev + 1, t, kind, org);
                 }
                 tx.commit().await.map_err(map_err)?;
                 rec.rev += 1;
@@ -475,12 +475,38 @@ macro_rules! impl_sql_task_store_body {
     };
 }
 
-/// Internal: enqueues the in-app notification a task step causes, inside the transaction.
-/// A no-op until the shared outbox lands (see `docs/ARCHITECTURE.md`).
+/// Internal: creates the in-app notification a task step causes (addressed to the organisation
+/// concerned), inside the open transaction, under the key `task-event:{id}:{kind}:{rev}` so that a
+/// retried write can never notify twice.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! task_notify {
-    ($tx:ident, $id:expr, $task:expr, $kind:expr, $org:expr) => {{
-        let _ = (&$tx, $id, &$task, $kind, $org);
+    ($tx:ident, $id:expr, $rev:expr, $task:expr, $kind:expr, $org:expr) => {{
+        let (id, rev, kind): (i64, i64, &str) = ($id, $rev, $kind);
+        let what = match kind {
+            "assigned" => "Nhiệm vụ mới được giao",
+            "submitted" => "Báo cáo hoàn thành nhiệm vụ, chờ đánh giá",
+            "accepted" => "Nhiệm vụ được công nhận hoàn thành",
+            "returned" => "Nhiệm vụ bị trả lại",
+            "cancelled" => "Nhiệm vụ đã bị hủy",
+            "extension_requested" => "Đề nghị gia hạn nhiệm vụ",
+            "extension_approved" => "Đồng ý gia hạn nhiệm vụ",
+            "extension_refused" => "Không đồng ý gia hạn nhiệm vụ",
+            "deadline_changed" => "Thời hạn nhiệm vụ thay đổi",
+            _ => "Cập nhật nhiệm vụ",
+        };
+        let n = $crate::deps::thutuc_store::outbox::NewNotification {
+            dedupe_key: format!("task-event:{id}:{kind}:{rev}"),
+            user_id: None,
+            org_id: Some($org),
+            title: what.to_string(),
+            body: format!(
+                "{} — hạn {}",
+                $task.title,
+                $task.deadline.format("%d/%m/%Y")
+            ),
+            link: format!("/can-bo/nhiem-vu/{id}"),
+        };
+        $crate::notify_in_tx!($tx, &n)?;
     }};
 }

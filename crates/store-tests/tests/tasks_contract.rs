@@ -122,6 +122,26 @@ async fn the_full_lifecycle_keeps_history_and_refuses_stale_edits<S: Store>(s: S
     let events = s.task_events(r.id).await.expect("events");
     assert_eq!(events[1].attachments, vec!["bc.pdf".to_string()]);
     assert_eq!(events[1].percent, 40);
+    // Each step notified the organisation concerned, in the same transaction, once.
+    let btp = s
+        .notifications_for(0, &["BTP".into()], false, 50)
+        .await
+        .expect("notifications");
+    let titles: Vec<&str> = btp.iter().rev().map(|n| n.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Nhiệm vụ mới được giao",
+            "Nhiệm vụ bị trả lại",
+            "Nhiệm vụ được công nhận hoàn thành"
+        ]
+    );
+    let cp = s
+        .notifications_for(0, &["CP".into()], false, 50)
+        .await
+        .expect("notifications");
+    assert_eq!(cp.len(), 2, "two submissions reached the assigner");
+    assert!(cp[0].link.ends_with(&format!("/can-bo/nhiem-vu/{}", r.id)));
 }
 
 async fn bad_input_is_refused_clearly_and_never_half_applied<S: Store>(s: S) {
