@@ -471,6 +471,19 @@ macro_rules! impl_sql_task_store_body {
                     .map_err(map_err)?;
                 rows.iter().map(task_from_row).collect()
             }
+
+            async fn enqueue_reminders(&self, mails: &[outbox::OutgoingMail], notes: &[outbox::NewNotification]) -> StoreResult<usize> {
+                let mut tx = self.begin_write().await?;
+                let mut created = 0;
+                for m in mails {
+                    created += usize::from($crate::enqueue_mail_in_tx!(tx, m)?);
+                }
+                for n in notes {
+                    created += usize::from($crate::notify_in_tx!(tx, n)?);
+                }
+                tx.commit().await.map_err(map_err)?;
+                Ok(created)
+            }
         }
     };
 }

@@ -229,4 +229,11 @@ pub trait TaskStore: Send + Sync {
         today: NaiveDate,
         horizon: NaiveDate,
     ) -> StoreResult<Vec<TaskRecord>>;
+    /// Enqueues reminder mail and notifications in one transaction (dedupe keys make it
+    /// idempotent); returns how many rows were new.
+    async fn enqueue_reminders(
+        &self,
+        mails: &[crate::outbox::OutgoingMail],
+        notes: &[crate::outbox::NewNotification],
+    ) -> StoreResult<usize>;
 }
