@@ -6,11 +6,12 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 mod strings;
+mod tasks_strings;
 pub use strings::STRINGS;
 
 /// Every string table: the shell's, then one per feature (tasks, feedback, …) so that
 /// features add their strings in their own file.
-pub static TABLES: &[&[(&str, &str, &str)]] = &[STRINGS];
+pub static TABLES: &[&[(&str, &str, &str)]] = &[STRINGS, tasks_strings::STRINGS];
 
 /// The interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

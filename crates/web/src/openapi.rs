@@ -58,6 +58,16 @@ impl Modify for Bearer {
         api::stats::changes,
         api::stats::monthly,
         api::stats::period,
+        api::tasks::list,
+        api::tasks::create,
+        api::tasks::get,
+        api::tasks::step,
+        api::tasks::ranking,
+        api::tasks::directives,
+        api::tasks::create_directive,
+        api::tasks::working_groups,
+        api::tasks::put_working_group,
+        api::tasks::create_meeting,
     ),
     modifiers(&Bearer),
     tags(
@@ -71,6 +81,7 @@ impl Modify for Bearer {
         (name = "imports", description = "Nhập dữ liệu (cần đăng nhập)"),
         (name = "stats", description = "Thống kê và báo cáo công bố TTHC"),
         (name = "system", description = "Giám sát"),
+        (name = "tasks", description = "Chỉ đạo, đôn đốc: nhiệm vụ, văn bản chỉ đạo, tổ công tác, xếp hạng"),
     )
 )]
 pub struct ApiDoc;

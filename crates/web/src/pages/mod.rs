@@ -23,6 +23,7 @@ pub mod record;
 pub mod search;
 pub mod security;
 pub mod statics;
+pub mod tasks;
 pub mod workspace;
 
 use std::sync::Arc;
@@ -95,6 +96,18 @@ pub fn router<S: Store>(state: AppState<S>, cfg: PagesConfig) -> Router {
             get(admin::list::<S>).post(admin::create::<S>),
         )
         .route("/quan-tri/nhat-ky", get(audit::page::<S>))
+        .route("/to-cong-tac", get(tasks::public::<S>))
+        .route("/can-bo/nhiem-vu", get(tasks::list::<S>))
+        .route(
+            "/can-bo/nhiem-vu/giao",
+            get(tasks::assign::form::<S>).post(tasks::assign::create::<S>),
+        )
+        .route(
+            "/can-bo/nhiem-vu/bang-dieu-khien",
+            get(tasks::dashboard::<S>),
+        )
+        .route("/can-bo/nhiem-vu/{id}", get(tasks::show::<S>))
+        .route("/can-bo/nhiem-vu/{id}/buoc", post(tasks::step::<S>))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             (state.clone(), cfg, Arc::new(caches::PageCaches::default())),
