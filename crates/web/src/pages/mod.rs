@@ -106,6 +106,10 @@ pub fn router<S: Store>(state: AppState<S>, cfg: PagesConfig) -> Router {
             "/can-bo/nhiem-vu/bang-dieu-khien",
             get(tasks::dashboard::<S>),
         )
+        .route(
+            "/can-bo/nhiem-vu/don-doc/{org}",
+            get(tasks::urging::letter::<S>),
+        )
         .route("/can-bo/nhiem-vu/{id}", get(tasks::show::<S>))
         .route("/can-bo/nhiem-vu/{id}/buoc", post(tasks::step::<S>))
         .fallback(not_found)

@@ -5,6 +5,7 @@
 //! and store calls, so the pages and the API cannot disagree.
 
 pub mod assign;
+pub mod urging;
 
 use askama::Template;
 use axum::Form;
