@@ -6,6 +6,12 @@
 //! server, or a rerun after a crash between two batches adds nothing that already exists, and
 //! every reminder is mailed exactly once by the outbox worker.
 //!
+//! Catch-up window: a step whose day lies more than `lookback_days` (calendar days) in the past
+//! is not enqueued again. Every step is enqueued by the first sweep on or after its day, so the
+//! window only matters after an outage longer than it; it keeps the daily sweep to the steps of
+//! the last days instead of re-offering years of old escalations to the dedupe index (and keeps a
+//! first deployment from mailing escalations about tasks overdue for years).
+//!
 //! Recipients: "before" and "overdue" reminders go to the lead organisation's officers and
 //! leaders; the first escalation to its leaders (officers when it has none); the second to the
 //! Working Group (users with the oversight role).
@@ -24,10 +30,21 @@ use crate::sweep::{JobError, Sweep, SweepCtx};
 const BATCH: usize = 500;
 
 /// The reminder sweep with its policy.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct TaskReminderSweep {
     /// Working days before the deadline, overdue interval and escalation thresholds.
     pub policy: ReminderPolicy,
+    /// Steps older than this many calendar days are not enqueued again (see the module docs).
+    pub lookback_days: i64,
+}
+
+impl Default for TaskReminderSweep {
+    fn default() -> Self {
+        Self {
+            policy: ReminderPolicy::default(),
+            lookback_days: 14,
+        }
+    }
 }
 
 fn recipients<'a>(
@@ -125,7 +142,10 @@ impl<S: Store> Sweep<S> for TaskReminderSweep {
         for t in &tasks {
             let due = due_reminders(t.id, &t.task, &self.policy, cal, today)
                 .map_err(|e| JobError::Other(e.to_string()))?;
-            for r in due {
+            for r in due
+                .into_iter()
+                .filter(|r| (today - r.fire_on).num_days() <= self.lookback_days)
+            {
                 let (subject, body) = reminder_text(&r, t);
                 for u in recipients(&r, &t.task.lead_org, &by_org, &oversight) {
                     mails.push(OutgoingMail {

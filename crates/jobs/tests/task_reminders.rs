@@ -57,6 +57,7 @@ async fn sweep<S: Store>(s: &S, policy: &ReminderPolicy, now: DateTime<Utc>) -> 
     };
     TaskReminderSweep {
         policy: policy.clone(),
+        lookback_days: 14,
     }
     .run(&ctx)
     .await

@@ -71,6 +71,7 @@ CREATE INDEX tasks_lead ON tasks(lead_org, assigned_on);
 CREATE INDEX tasks_state_deadline ON tasks(state, deadline);
 CREATE INDEX tasks_deadline ON tasks(deadline);
 CREATE INDEX tasks_assigned ON tasks(assigned_on);
+CREATE INDEX tasks_completed ON tasks(completed_on);
 CREATE INDEX tasks_directive ON tasks(directive_id);
 CREATE INDEX tasks_parent ON tasks(parent_id);
 

@@ -438,28 +438,35 @@ macro_rules! impl_sql_task_store_body {
                 if let Some(o) = org {
                     push_subtree(&mut qb, o);
                 }
-                qb.push("SELECT lead_org, assigned_on, deadline, completed_on, state FROM tasks WHERE state <> 'cancelled' AND assigned_on <= ")
-                    .push_bind(eval)
-                    .push(" AND (completed_on IS NULL OR completed_on >= ")
+                // Two index ranges instead of a scan of all history: tasks completed since
+                // `from` (index on completed_on, set only on acceptance) and tasks not
+                // completed (index on state). The assignment date is filtered here in Rust,
+                // not in SQL, so that no planner prefers the assigned_on index (a full range).
+                let _ = eval;
+                let sub = if org.is_some() { " AND lead_org IN (SELECT id FROM sub)" } else { "" };
+                qb.push("SELECT lead_org, assigned_on, deadline, completed_on, state FROM tasks WHERE completed_on >= ")
                     .push_bind(from)
-                    .push(")");
-                if org.is_some() {
-                    qb.push(" AND lead_org IN (SELECT id FROM sub)");
-                }
+                    .push(sub)
+                    .push(" UNION ALL SELECT lead_org, assigned_on, deadline, completed_on, state FROM tasks WHERE state IN ('open', 'submitted')")
+                    .push(sub);
                 let rows = qb.build().fetch_all(&self.pool).await.map_err(map_err)?;
-                rows.iter()
-                    .map(|r| {
-                        let state: String = r.try_get("state").map_err(map_err)?;
-                        let completed: Option<NaiveDate> = r.try_get("completed_on").map_err(map_err)?;
-                        Ok(TaskFact {
-                            lead_org: r.try_get("lead_org").map_err(map_err)?,
-                            assigned_on: r.try_get("assigned_on").map_err(map_err)?,
-                            deadline: r.try_get("deadline").map_err(map_err)?,
-                            completed_on: completed.filter(|_| state == "accepted"),
-                            cancelled: false,
-                        })
-                    })
-                    .collect()
+                let mut out = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    let assigned_on: NaiveDate = r.try_get("assigned_on").map_err(map_err)?;
+                    if assigned_on > eval {
+                        continue;
+                    }
+                    let state: String = r.try_get("state").map_err(map_err)?;
+                    let completed: Option<NaiveDate> = r.try_get("completed_on").map_err(map_err)?;
+                    out.push(TaskFact {
+                        lead_org: r.try_get("lead_org").map_err(map_err)?,
+                        assigned_on,
+                        deadline: r.try_get("deadline").map_err(map_err)?,
+                        completed_on: completed.filter(|_| state == "accepted"),
+                        cancelled: false,
+                    });
+                }
+                Ok(out)
             }
 
             async fn reminder_candidates(&self, today: NaiveDate, horizon: NaiveDate) -> StoreResult<Vec<TaskRecord>> {
