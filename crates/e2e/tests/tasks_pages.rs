@@ -2,11 +2,25 @@
 //! conclusion notice, the list, task page, dashboard and public page render, the urging letter
 //! is a DOCX for the Working Group and the province itself but not for another province.
 
+use thutuc_domain::tasks::{GroupLevel, WorkingGroup};
 use thutuc_e2e::TestApp;
+use thutuc_store::TaskStore;
 
 #[tokio::test]
 async fn the_working_group_assigns_and_downloads_an_urging_letter() {
     let app = TestApp::new().await;
+    app.store
+        .upsert_working_group(&WorkingGroup {
+            code: "TCT-TTG".into(),
+            name: "Tổ công tác của Thủ tướng Chính phủ".into(),
+            level: GroupLevel::National,
+            parent: None,
+            org: "VPCP".into(),
+            valid_from: chrono::NaiveDate::from_ymd_opt(2022, 12, 15).expect("date"),
+            members: vec![],
+        })
+        .await
+        .expect("group");
     let wg = app.session("tocongtac@vpcp.gov.vn").await;
     let p = app
         .post(
@@ -44,6 +58,9 @@ async fn the_working_group_assigns_and_downloads_an_urging_letter() {
                 ("number", "07/TB-VPCP"),
                 ("directive_title", "Kết luận phiên họp tháng 1"),
                 ("public", "on"),
+                ("meeting_date", "2025-01-03"),
+                ("agenda", "Phiên họp tháng 1"),
+                ("conclusions", "Các địa phương báo cáo rà soát trước quý II"),
                 ("assigned_on", "2025-01-06"),
                 ("title_1", "Báo cáo rà soát thủ tục cấp xã"),
                 ("clause_1", "mục 2"),
@@ -70,6 +87,11 @@ async fn the_working_group_assigns_and_downloads_an_urging_letter() {
     let public = app.get("/to-cong-tac", None).await;
     assert_eq!(public.status, 200);
     assert!(public.body.contains("07/TB-VPCP"));
+    assert!(
+        public
+            .body
+            .contains("Các địa phương báo cáo rà soát trước quý II")
+    );
     let letter = app.get("/can-bo/nhiem-vu/don-doc/P01", Some(&wg)).await;
     assert_eq!(letter.status, 200);
     assert!(

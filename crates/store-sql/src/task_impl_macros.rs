@@ -469,6 +469,73 @@ macro_rules! impl_sql_task_store_body {
                 Ok(out)
             }
 
+            async fn task_tallies(&self, from: NaiveDate, to: NaiveDate, as_of: NaiveDate, org: Option<&str>) -> StoreResult<TallyCounts> {
+                let eval = to.min(as_of);
+                // The population (see `thutuc_domain::tasks::ranking`): completed since `from`
+                // or not completed, non-cancelled, assigned by `eval`. The first conjunct is an
+                // OR of two indexed ranges; `COALESCE` keeps every planner off the assigned_on
+                // index, whose range would cover all history.
+                let population = |qb: &mut sqlx::QueryBuilder<'_, Db>| {
+                    qb.push(" FROM tasks WHERE (completed_on >= ").push_bind(from)
+                        .push(" OR state IN ('open', 'submitted')) AND COALESCE(assigned_on, assigned_on) <= ").push_bind(eval);
+                    if org.is_some() {
+                        qb.push(" AND lead_org IN (SELECT id FROM sub)");
+                    }
+                };
+                let mut qb = sqlx::QueryBuilder::<Db>::new("");
+                if let Some(o) = org {
+                    push_subtree(&mut qb, o);
+                }
+                qb.push("SELECT lead_org, SUM(CASE WHEN assigned_on >= ").push_bind(from).push(" AND assigned_on <= ").push_bind(to)
+                    .push(" THEN 1 ELSE 0 END) AS assigned, SUM(CASE WHEN deadline >= ").push_bind(from).push(" AND deadline <= ").push_bind(to)
+                    .push(" THEN 1 ELSE 0 END) AS due, SUM(CASE WHEN completed_on <= ").push_bind(eval)
+                    .push(" AND completed_on <= deadline THEN 1 ELSE 0 END) AS on_time, SUM(CASE WHEN completed_on <= ").push_bind(eval)
+                    .push(" AND completed_on > deadline THEN 1 ELSE 0 END) AS late, SUM(CASE WHEN (completed_on IS NULL OR completed_on > ").push_bind(eval)
+                    .push(") AND deadline >= ").push_bind(eval)
+                    .push(" THEN 1 ELSE 0 END) AS within_term, SUM(CASE WHEN (completed_on IS NULL OR completed_on > ").push_bind(eval)
+                    .push(") AND deadline < ").push_bind(eval).push(" THEN 1 ELSE 0 END) AS overdue");
+                population(&mut qb);
+                qb.push(" GROUP BY lead_org ORDER BY lead_org");
+                let rows = qb.build().fetch_all(&self.pool).await.map_err(map_err)?;
+                let count = |r: &Row_, c: &str| -> StoreResult<u64> {
+                    let v: Option<i64> = r.try_get(c).map_err(map_err)?;
+                    Ok(u64::try_from(v.unwrap_or(0)).unwrap_or(0))
+                };
+                let mut tallies = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    tallies.push(OrgTally {
+                        org: r.try_get("lead_org").map_err(map_err)?,
+                        assigned: count(r, "assigned")?,
+                        due: count(r, "due")?,
+                        done_on_time: count(r, "on_time")?,
+                        done_late: count(r, "late")?,
+                        open_within_term: count(r, "within_term")?,
+                        open_overdue: count(r, "overdue")?,
+                        delay_days: 0,
+                    });
+                }
+                let mut qb = sqlx::QueryBuilder::<Db>::new("");
+                if let Some(o) = org {
+                    push_subtree(&mut qb, o);
+                }
+                qb.push("SELECT lead_org, deadline, CASE WHEN completed_on <= ").push_bind(eval)
+                    .push(" THEN completed_on END AS done, COUNT(*) AS n");
+                population(&mut qb);
+                qb.push(" AND ((completed_on <= ").push_bind(eval).push(" AND completed_on > deadline) OR ((completed_on IS NULL OR completed_on > ")
+                    .push_bind(eval).push(") AND deadline < ").push_bind(eval).push(")) GROUP BY 1, 2, 3");
+                let rows = qb.build().fetch_all(&self.pool).await.map_err(map_err)?;
+                let mut late = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    late.push(LateGroup {
+                        lead_org: r.try_get("lead_org").map_err(map_err)?,
+                        deadline: r.try_get("deadline").map_err(map_err)?,
+                        done: r.try_get("done").map_err(map_err)?,
+                        count: r.try_get("n").map_err(map_err)?,
+                    });
+                }
+                Ok(TallyCounts { tallies, late })
+            }
+
             async fn reminder_candidates(&self, today: NaiveDate, horizon: NaiveDate) -> StoreResult<Vec<TaskRecord>> {
                 let rows = sqlx::query(&format!("SELECT {TASK_COLS} FROM tasks WHERE state = 'open' AND deadline <= $1 AND assigned_on <= $2 ORDER BY id"))
                     .bind(horizon)

@@ -496,6 +496,41 @@ async fn dashboard_facts_agree_with_status_lists<S: Store>(s: S) {
         };
         assert_eq!(s.list_tasks(&f).await.expect("l").total, n, "{st:?}");
     }
+    // The database's aggregate agrees with the domain's tally, delays included.
+    for (from, to, as_of) in [
+        ("2025-01-01", "2025-03-31", "2025-06-01"),
+        ("2025-01-01", "2025-12-31", "2025-02-10"),
+        ("2024-01-01", "2024-12-31", "2025-06-01"),
+    ] {
+        let (from, to, as_of) = (d(from), d(to), d(as_of));
+        let facts = s.task_facts(from, to, as_of, None).await.expect("facts");
+        let expected = tally(&facts, &cal, from, to, as_of).expect("tally");
+        let counted = s
+            .task_tallies(from, to, as_of, None)
+            .await
+            .expect("tallies");
+        assert_eq!(
+            counted.with_delays(&cal, to.min(as_of)).expect("delays"),
+            expected,
+            "{from}..{to} on {as_of}"
+        );
+    }
+    let sub = s
+        .task_tallies(
+            d("2025-01-01"),
+            d("2025-03-31"),
+            d("2025-06-01"),
+            Some("P01"),
+        )
+        .await
+        .expect("tallies");
+    assert_eq!(
+        sub.tallies
+            .iter()
+            .map(|t| t.org.as_str())
+            .collect::<Vec<_>>(),
+        ["W00004"]
+    );
     let p01 = s
         .task_facts(
             d("2025-01-01"),

@@ -7,9 +7,10 @@
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use thutuc_domain::calendar::TaskStatus;
+use thutuc_domain::calendar::{Calendar, TaskStatus};
 use thutuc_domain::tasks::{
-    DeadlineChange, Directive, ExtensionRequest, Meeting, Occurrence, Task, TaskFact, WorkingGroup,
+    DeadlineChange, Directive, ExtensionRequest, Meeting, Occurrence, OrgTally, Task, TaskError,
+    TaskFact, WorkingGroup,
 };
 
 use crate::{Page, StoreResult};
@@ -164,6 +165,51 @@ pub struct TaskFilter {
     pub offset: Option<i64>,
 }
 
+/// Late or overdue tasks of one organisation sharing a deadline and a completion date (`None`:
+/// still open at the evaluation date), for the delay in working days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LateGroup {
+    /// Lead organisation.
+    pub lead_org: String,
+    /// Deadline.
+    pub deadline: NaiveDate,
+    /// Completion date, if completed by the evaluation date.
+    pub done: Option<NaiveDate>,
+    /// Tasks in the group.
+    pub count: i64,
+}
+
+/// Tallies counted by the database (same population as `thutuc_domain::tasks::tally`), with the
+/// late groups from which the working-day delays are added by [`TallyCounts::with_delays`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TallyCounts {
+    /// Per organisation, `delay_days` still 0.
+    pub tallies: Vec<OrgTally>,
+    /// Late and overdue groups.
+    pub late: Vec<LateGroup>,
+}
+
+impl TallyCounts {
+    /// Adds the delays in working days (to the completion, or to `eval` for open tasks).
+    pub fn with_delays(
+        mut self,
+        cal: &Calendar,
+        eval: NaiveDate,
+    ) -> Result<Vec<OrgTally>, TaskError> {
+        let mut by_org: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
+        for g in &self.late {
+            let days = cal
+                .working_days_between(g.deadline, g.done.unwrap_or(eval))?
+                .max(0);
+            *by_org.entry(g.lead_org.as_str()).or_default() += days * g.count;
+        }
+        for t in &mut self.tallies {
+            t.delay_days = by_org.get(t.org.as_str()).copied().unwrap_or(0);
+        }
+        Ok(self.tallies)
+    }
+}
+
 /// Directing and urging storage.
 #[async_trait]
 pub trait TaskStore: Send + Sync {
@@ -221,6 +267,15 @@ pub trait TaskStore: Send + Sync {
         as_of: NaiveDate,
         org: Option<&str>,
     ) -> StoreResult<Vec<TaskFact>>;
+    /// The tallies of `[from, to]` on `as_of` counted in the database (one aggregate over two
+    /// index ranges), optionally within an organisation's subtree.
+    async fn task_tallies(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        as_of: NaiveDate,
+        org: Option<&str>,
+    ) -> StoreResult<TallyCounts>;
     /// Open tasks that can need a reminder on `today`: state open, assigned by `today`, and
     /// deadline on or before `horizon` (the caller passes `today` + the largest "before"
     /// step); overdue ones included.

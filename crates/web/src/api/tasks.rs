@@ -438,9 +438,10 @@ pub async fn ranking_for<S: Store>(st: &AppState<S>, q: &RankingQuery) -> WebRes
         )));
     }
     let org = q.org.as_deref().filter(|o| !o.is_empty());
-    let facts = st.store.task_facts(from, to, as_of, org).await?;
+    let counts = st.store.task_tallies(from, to, as_of, org).await?;
     let cal = st.calendar.get();
-    let tallies: Vec<OrgTally> = tasks::tally(&facts, &cal, from, to, as_of)
+    let tallies: Vec<OrgTally> = counts
+        .with_delays(&cal, to.min(as_of))
         .map_err(|e| WebError::bad_request(e.to_string()))?;
     Ok(RankingView {
         from,

@@ -137,6 +137,12 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("tasks.meetings", "Phiên họp", "Meetings"),
     ("tasks.conclusions", "Kết luận", "Conclusions"),
     (
+        "tasks.meeting_date",
+        "Ngày họp (nếu giao tại phiên họp)",
+        "Meeting date (if assigned at a meeting)",
+    ),
+    ("tasks.agenda", "Nội dung phiên họp", "Meeting agenda"),
+    (
         "tasks.directives",
         "Văn bản chỉ đạo công khai",
         "Public directives",

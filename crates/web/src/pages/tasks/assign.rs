@@ -149,7 +149,43 @@ pub async fn create<S: Store>(
     if !errors.is_empty() {
         return render(&st, &ctx, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    if let Some(d) = directive {
+    let meeting_date = field(&pairs, "meeting_date");
+    let meeting_id = if meeting_date.is_empty() {
+        None
+    } else {
+        let date = date(meeting_date, "Ngày họp", &mut errors);
+        let groups = st.store.working_groups().await?;
+        let tree = st.tree();
+        let group = groups
+            .iter()
+            .find(|g| tree.is_within(&v.actor.org_id, &g.org) || g.org == v.actor.org_id)
+            .or_else(|| groups.iter().find(|_| api::is_national(&v.actor)));
+        match (date, group) {
+            (Some(date), Some(g)) => {
+                let m = thutuc_domain::tasks::Meeting {
+                    group: g.code.clone(),
+                    date,
+                    format: thutuc_domain::tasks::MeetingFormat::InPerson,
+                    participants: Vec::new(),
+                    agenda: field(&pairs, "agenda").to_string(),
+                    minutes: String::new(),
+                    conclusions: field(&pairs, "conclusions").to_string(),
+                    public: field(&pairs, "public") == "on",
+                };
+                Some(st.store.create_meeting(&m).await?.id)
+            }
+            (Some(_), None) => {
+                errors.push("Chưa có tổ công tác của cơ quan để ghi phiên họp / no working group of this organisation".into());
+                None
+            }
+            _ => None,
+        }
+    };
+    if !errors.is_empty() {
+        return render(&st, &ctx, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    if let Some(mut d) = directive {
+        d.meeting_id = meeting_id;
         let rec = st.store.create_directive(&d).await?;
         for t in &mut tasks {
             t.directive_id = Some(rec.id);
