@@ -523,8 +523,10 @@ macro_rules! impl_sql_task_store_body {
                 qb.push("SELECT lead_org || '' AS lead_org, deadline, CASE WHEN completed_on <= ").push_bind(eval)
                     .push(" THEN completed_on END AS done, COUNT(*) AS n");
                 population(&mut qb);
-                qb.push(" AND ((completed_on <= ").push_bind(eval).push(" AND completed_on > deadline) OR ((completed_on IS NULL OR completed_on > ")
-                    .push_bind(eval).push(") AND deadline < ").push_bind(eval).push(")) GROUP BY 1, 2, 3");
+                // Late (completed by `eval` after the deadline) or overdue (open at `eval`), as a
+                // CASE so that no planner turns it into a multi-index OR over all history.
+                qb.push(" AND CASE WHEN completed_on <= ").push_bind(eval).push(" THEN completed_on > deadline ELSE deadline < ")
+                    .push_bind(eval).push(" END GROUP BY 1, 2, 3");
                 let rows = qb.build().fetch_all(&self.pool).await.map_err(map_err)?;
                 let mut late = Vec::with_capacity(rows.len());
                 for r in &rows {
