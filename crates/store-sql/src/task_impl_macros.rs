@@ -472,23 +472,24 @@ macro_rules! impl_sql_task_store_body {
             async fn task_tallies(&self, from: NaiveDate, to: NaiveDate, as_of: NaiveDate, org: Option<&str>) -> StoreResult<TallyCounts> {
                 let eval = to.min(as_of);
                 // The population (see `thutuc_domain::tasks::ranking`): completed since `from`
-                // or not completed, non-cancelled, assigned by `eval`. The first conjunct is an
-                // OR of two indexed ranges; `COALESCE` keeps every planner off the assigned_on
-                // index, whose range would cover all history; grouping by `lead_org || ''` keeps
-                // SQLite from walking the (lead_org, …) index with a table lookup per row, which
-                // is eight times slower than one sequential scan.
+                // and not completed (`IS NULL`): two ranges of the covering index on
+                // completed_on (set only on acceptance), assigned by `eval`. `COALESCE` keeps every
+                // planner off the assigned_on index, whose range would cover all history.
                 let population = |qb: &mut sqlx::QueryBuilder<'_, Db>| {
-                    qb.push(" FROM tasks WHERE (completed_on >= ").push_bind(from)
-                        .push(" OR state IN ('open', 'submitted')) AND COALESCE(assigned_on, assigned_on) <= ").push_bind(eval);
-                    if org.is_some() {
-                        qb.push(" AND lead_org IN (SELECT id FROM sub)");
-                    }
+                    let sub = if org.is_some() { " AND lead_org IN (SELECT id FROM sub)" } else { "" };
+                    qb.push(" FROM (SELECT lead_org, assigned_on, deadline, completed_on FROM tasks WHERE completed_on >= ")
+                        .push_bind(from)
+                        .push(sub)
+                        .push(" UNION ALL SELECT lead_org, assigned_on, deadline, completed_on FROM tasks WHERE completed_on IS NULL AND state <> 'cancelled'")
+                        .push(sub)
+                        .push(") t WHERE COALESCE(assigned_on, assigned_on) <= ")
+                        .push_bind(eval);
                 };
                 let mut qb = sqlx::QueryBuilder::<Db>::new("");
                 if let Some(o) = org {
                     push_subtree(&mut qb, o);
                 }
-                qb.push("SELECT lead_org || '' AS lead_org, SUM(CASE WHEN assigned_on >= ").push_bind(from).push(" AND assigned_on <= ").push_bind(to)
+                qb.push("SELECT lead_org, SUM(CASE WHEN assigned_on >= ").push_bind(from).push(" AND assigned_on <= ").push_bind(to)
                     .push(" THEN 1 ELSE 0 END) AS assigned, SUM(CASE WHEN deadline >= ").push_bind(from).push(" AND deadline <= ").push_bind(to)
                     .push(" THEN 1 ELSE 0 END) AS due, SUM(CASE WHEN completed_on <= ").push_bind(eval)
                     .push(" AND completed_on <= deadline THEN 1 ELSE 0 END) AS on_time, SUM(CASE WHEN completed_on <= ").push_bind(eval)
@@ -520,7 +521,7 @@ macro_rules! impl_sql_task_store_body {
                 if let Some(o) = org {
                     push_subtree(&mut qb, o);
                 }
-                qb.push("SELECT lead_org || '' AS lead_org, deadline, CASE WHEN completed_on <= ").push_bind(eval)
+                qb.push("SELECT lead_org, deadline, CASE WHEN completed_on <= ").push_bind(eval)
                     .push(" THEN completed_on END AS done, COUNT(*) AS n");
                 population(&mut qb);
                 // Late (completed by `eval` after the deadline) or overdue (open at `eval`), as a
