@@ -47,6 +47,9 @@ pub struct JobsConfig {
     pub monthly_edition: Option<thutuc_reports::edition::EditionSchedule>,
     /// Place printed on generated documents.
     pub place: String,
+    /// Task reminders and escalation: working days before the deadline, overdue interval,
+    /// escalation thresholds.
+    pub task_reminders: thutuc_domain::tasks::ReminderPolicy,
 }
 
 impl Default for JobsConfig {
@@ -61,6 +64,7 @@ impl Default for JobsConfig {
                 recheck_months: 2,
             }),
             place: "Hà Nội".into(),
+            task_reminders: thutuc_domain::tasks::ReminderPolicy::default(),
         }
     }
 }

@@ -425,6 +425,7 @@ pub async fn build<S: Store>(s: &S, cfg: &Config, today: NaiveDate) -> anyhow::R
         }
     }
     report.push_str(&crate::demo_feedback::seed(s, &cal, today).await?);
+    report.push_str(&crate::demo_tasks::seed(s, &cal, today).await?);
     let counts = s.catalogue_counts().await?;
     report.push_str(&format!(
         "Danh mục / catalogue: {} thủ tục ({} đang có hiệu lực, {} đã bãi bỏ), {} phiên bản, {} quyết định công bố, {} dự thảo, {} bản địa phương\n",

@@ -5,6 +5,7 @@ mod calendar_cmd;
 mod config;
 mod demo;
 mod demo_feedback;
+mod demo_tasks;
 mod dev_cmd;
 mod export_cmd;
 mod import_cmd;

@@ -75,6 +75,10 @@ fn start_jobs<S: Store>(state: &AppState<S>, cfg: &Config) -> anyhow::Result<()>
     }
     let cell = state.calendar.clone();
     let setup = thutuc_jobs::JobsSetup {
+        task_reminders: thutuc_jobs::tasks::TaskReminderSweep {
+            policy: cfg.jobs.task_reminders.clone(),
+            ..Default::default()
+        },
         monthly_edition: cfg.jobs.monthly_edition.clone().map(|s| {
             thutuc_jobs::reports::MonthlyEditionSweep::new(
                 s,

@@ -13,6 +13,7 @@ pub mod legal;
 pub mod org;
 pub mod params;
 pub mod procedure;
+pub mod tasks;
 pub mod text;
 pub mod version;
 

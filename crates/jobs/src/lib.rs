@@ -13,6 +13,7 @@ pub mod feedback;
 pub mod mail;
 pub mod reports;
 pub mod sweep;
+pub mod tasks;
 pub mod worker;
 
 use std::sync::Arc;
@@ -27,6 +28,8 @@ use thutuc_store::Store;
 pub struct JobsSetup {
     /// Monthly report edition, when configured.
     pub monthly_edition: Option<reports::MonthlyEditionSweep>,
+    /// Task reminders and escalation (always on; the policy is configurable).
+    pub task_reminders: tasks::TaskReminderSweep,
 }
 
 /// The runner with every standard sweep registered. Features add theirs here.
@@ -37,7 +40,8 @@ pub fn standard_runner<S: Store + Send + Sync>(
     calendar: CalendarSource,
     setup: JobsSetup,
 ) -> Runner<S> {
-    let mut r = Runner::new(store, mailer, policy, calendar);
+    let mut r =
+        Runner::new(store, mailer, policy, calendar).with_sweep(Arc::new(setup.task_reminders));
     r = r.with_sweep(Arc::new(feedback::FeedbackEscalationSweep::default()));
     if let Some(m) = setup.monthly_edition {
         r = r.with_sweep(Arc::new(m));

@@ -66,6 +66,7 @@ thutuc_store_sql::impl_sql_auth_store!(PgStore, sqlx::Postgres);
 thutuc_store_sql::impl_sql_stats_store!(PgStore, sqlx::Postgres);
 thutuc_store_sql::impl_sql_calendar_store!(PgStore, sqlx::Postgres);
 thutuc_store_sql::impl_sql_feedback_store!(PgStore, sqlx::Postgres);
+thutuc_store_sql::impl_sql_task_store!(PgStore, sqlx::Postgres);
 thutuc_store_sql::impl_sql_outbox_store!(PgStore, sqlx::Postgres);
 thutuc_store_sql::impl_sql_review_store!(PgStore, sqlx::Postgres);
 

@@ -28,6 +28,10 @@ pub mod rows;
 #[doc(hidden)]
 pub mod stats_helpers;
 mod stats_macros;
+#[doc(hidden)]
+pub mod task_helpers;
+mod task_impl_macros;
+mod task_macros;
 
 #[doc(hidden)]
 pub mod deps {

@@ -81,6 +81,7 @@ thutuc_store_sql::impl_sql_auth_store!(SqliteStore, sqlx::Sqlite);
 thutuc_store_sql::impl_sql_stats_store!(SqliteStore, sqlx::Sqlite);
 thutuc_store_sql::impl_sql_calendar_store!(SqliteStore, sqlx::Sqlite);
 thutuc_store_sql::impl_sql_feedback_store!(SqliteStore, sqlx::Sqlite);
+thutuc_store_sql::impl_sql_task_store!(SqliteStore, sqlx::Sqlite);
 thutuc_store_sql::impl_sql_outbox_store!(SqliteStore, sqlx::Sqlite);
 thutuc_store_sql::impl_sql_review_store!(SqliteStore, sqlx::Sqlite);
 

@@ -16,6 +16,7 @@ pub mod outbox;
 pub mod plan;
 pub mod review;
 pub mod stats;
+pub mod tasks;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -34,6 +35,7 @@ pub use model::*;
 pub use outbox::{OutboxStore, SubscriptionStore};
 pub use review::ReviewStore;
 pub use stats::*;
+pub use tasks::*;
 
 /// Result alias for store calls.
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -198,6 +200,7 @@ pub trait Store:
     + StatsStore
     + CalendarStore
     + FeedbackStore
+    + TaskStore
     + OutboxStore
     + SubscriptionStore
     + ReviewStore

@@ -8,12 +8,17 @@ use std::sync::LazyLock;
 mod feedback_strings;
 mod stats_strings;
 mod strings;
+mod tasks_strings;
 pub use strings::STRINGS;
 
 /// Every string table: the shell's, then one per feature (tasks, feedback, …) so that
 /// features add their strings in their own file.
-pub static TABLES: &[&[(&str, &str, &str)]] =
-    &[STRINGS, stats_strings::STRINGS, feedback_strings::STRINGS];
+pub static TABLES: &[&[(&str, &str, &str)]] = &[
+    STRINGS,
+    stats_strings::STRINGS,
+    feedback_strings::STRINGS,
+    tasks_strings::STRINGS,
+];
 
 /// The interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -133,6 +133,19 @@ pub fn router_with<S: Store>(state: AppState<S>, pages_cfg: session::PagesConfig
         .route("/stats/changes", get(stats::changes::<S>))
         .route("/reports/monthly", get(stats::monthly::<S>))
         .route("/reports/period", get(stats::period::<S>))
+        .route("/tasks", get(tasks::list::<S>).post(tasks::create::<S>))
+        .route("/tasks/ranking", get(tasks::ranking::<S>))
+        .route("/tasks/{id}", get(tasks::get::<S>))
+        .route("/tasks/{id}/steps", post(tasks::step::<S>))
+        .route(
+            "/directives",
+            get(tasks::directives::<S>).post(tasks::create_directive::<S>),
+        )
+        .route(
+            "/working-groups",
+            get(tasks::working_groups::<S>).put(tasks::put_working_group::<S>),
+        )
+        .route("/working-groups/meetings", post(tasks::create_meeting::<S>))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             audit::audit_writes::<S>,

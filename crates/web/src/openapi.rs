@@ -71,6 +71,16 @@ impl Modify for Bearer {
         api::feedback::officer::routing,
         api::feedback::officer::stats,
         api::feedback::officer::escalated,
+        api::tasks::list,
+        api::tasks::create,
+        api::tasks::get,
+        api::tasks::step,
+        api::tasks::ranking,
+        api::tasks::directives,
+        api::tasks::create_directive,
+        api::tasks::working_groups,
+        api::tasks::put_working_group,
+        api::tasks::create_meeting,
     ),
     modifiers(&Bearer),
     tags(
@@ -85,6 +95,7 @@ impl Modify for Bearer {
         (name = "stats", description = "Thống kê và báo cáo công bố TTHC"),
         (name = "system", description = "Giám sát"),
         (name = "feedback", description = "Phản ánh, kiến nghị về quy định hành chính (Nghị định 20/2008/NĐ-CP); Open311 GeoReport v2 tại /open311/v2"),
+        (name = "tasks", description = "Chỉ đạo, đôn đốc: nhiệm vụ, văn bản chỉ đạo, tổ công tác, xếp hạng"),
     )
 )]
 pub struct ApiDoc;

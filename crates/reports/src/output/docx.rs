@@ -24,15 +24,15 @@ fn x(s: &str) -> String {
 
 /// Paragraph style.
 #[derive(Clone, Copy, Default)]
-struct P {
-    bold: bool,
-    italic: bool,
-    center: bool,
-    indent: bool,
-    size: Option<u32>,
+pub(crate) struct P {
+    pub(crate) bold: bool,
+    pub(crate) italic: bool,
+    pub(crate) center: bool,
+    pub(crate) indent: bool,
+    pub(crate) size: Option<u32>,
 }
 
-fn para(text: &str, st: P) -> String {
+pub(crate) fn para(text: &str, st: P) -> String {
     let mut ppr = String::from("<w:pPr><w:spacing w:after=\"60\"/>");
     if st.center {
         ppr.push_str("<w:jc w:val=\"center\"/>");
@@ -64,7 +64,7 @@ fn cell(content: &str, width: u32) -> String {
     format!("<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/></w:tcPr>{content}</w:tc>")
 }
 
-fn layout_table(cells: &[(String, u32)]) -> String {
+pub(crate) fn layout_table(cells: &[(String, u32)]) -> String {
     let mut s = String::from(
         "<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/><w:tblBorders><w:top w:val=\"nil\"/><w:left w:val=\"nil\"/><w:bottom w:val=\"nil\"/><w:right w:val=\"nil\"/><w:insideH w:val=\"nil\"/><w:insideV w:val=\"nil\"/></w:tblBorders></w:tblPr><w:tr>",
     );
@@ -75,7 +75,7 @@ fn layout_table(cells: &[(String, u32)]) -> String {
     s
 }
 
-fn data_table(t: &Table) -> String {
+pub(crate) fn data_table(t: &Table) -> String {
     let small = P {
         size: Some(24),
         ..P::default()
@@ -296,7 +296,11 @@ pub fn render(
     t: &ReportTemplate,
     doc: &DocumentParams,
 ) -> Result<Vec<u8>, ReportError> {
-    let document = document_xml(r, t, doc)?;
+    package(&document_xml(r, t, doc)?)
+}
+
+/// Wraps a `word/document.xml` part into a DOCX package (shared by the official letters).
+pub(crate) fn package(document: &str) -> Result<Vec<u8>, ReportError> {
     let err = |e: &dyn std::fmt::Display| ReportError::Output(format!("docx: {e}"));
     let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
@@ -305,7 +309,7 @@ pub fn render(
         ("_rels/.rels", RELS),
         ("word/_rels/document.xml.rels", DOC_RELS),
         ("word/styles.xml", STYLES),
-        ("word/document.xml", document.as_str()),
+        ("word/document.xml", document),
     ] {
         z.start_file(name, opts).map_err(|e| err(&e))?;
         z.write_all(body.as_bytes()).map_err(|e| err(&e))?;

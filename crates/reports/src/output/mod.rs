@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod docx;
 pub mod html;
+pub mod letter;
 pub mod pdf;
 pub mod svg;
 pub mod xlsx;

@@ -11,3 +11,4 @@ pub mod orgs;
 pub mod procedures;
 pub mod stats;
 pub mod system;
+pub mod tasks;

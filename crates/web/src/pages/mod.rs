@@ -28,6 +28,7 @@ pub mod search;
 pub mod security;
 pub mod statics;
 pub mod stats;
+pub mod tasks;
 pub mod workspace;
 
 use std::sync::Arc;
@@ -135,6 +136,22 @@ pub fn router<S: Store>(state: AppState<S>, cfg: PagesConfig) -> Router {
             "/can-bo/phan-anh/{id}/ghi-chu",
             post(feedback::officer::note::<S>),
         )
+        .route("/to-cong-tac", get(tasks::public::<S>))
+        .route("/can-bo/nhiem-vu", get(tasks::list::<S>))
+        .route(
+            "/can-bo/nhiem-vu/giao",
+            get(tasks::assign::form::<S>).post(tasks::assign::create::<S>),
+        )
+        .route(
+            "/can-bo/nhiem-vu/bang-dieu-khien",
+            get(tasks::dashboard::<S>),
+        )
+        .route(
+            "/can-bo/nhiem-vu/don-doc/{org}",
+            get(tasks::urging::letter::<S>),
+        )
+        .route("/can-bo/nhiem-vu/{id}", get(tasks::show::<S>))
+        .route("/can-bo/nhiem-vu/{id}/buoc", post(tasks::step::<S>))
         .fallback(not_found)
         .method_not_allowed_fallback(not_allowed)
         .layer(axum::middleware::from_fn_with_state(
