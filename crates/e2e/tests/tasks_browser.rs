@@ -87,6 +87,7 @@ async fn start_browser() -> Option<(Client, Driver)> {
         opts["binary"] = serde_json::json!(bin);
     }
     caps.insert("goog:chromeOptions".into(), opts);
+    thutuc_e2e::install_crypto_provider();
     let client = ClientBuilder::rustls()
         .expect("tls")
         .capabilities(caps)

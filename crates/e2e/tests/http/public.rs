@@ -123,3 +123,43 @@ async fn unknown_pages_get_a_vietnamese_page_and_the_api_keeps_problem_json() {
         (404, "application/problem+json")
     );
 }
+
+/// The procedure page says how many feedback items concern it, fresh on every view (the rest
+/// of the page may come from the cache).
+#[tokio::test]
+async fn the_procedure_page_counts_its_feedback_items() {
+    let app = TestApp::new().await;
+    let path = format!("/thu-tuc/{BIRTH}");
+    let before = app.get(&path, None).await;
+    assert!(
+        before.body.contains("<strong>0</strong> phản ánh"),
+        "{}",
+        before.body
+    );
+    let req = axum::http::Request::post("/api/v1/feedback")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(
+            serde_json::json!({
+                "sender_name": "Nguyễn Văn An",
+                "sender_address": "12 Hàng Bài, Hoàn Kiếm, Hà Nội",
+                "sender_phone": "0912345678",
+                "content": "Thủ tục đăng ký khai sinh yêu cầu bản sao giấy tờ đã được số hoá, đề nghị bỏ yêu cầu này.",
+                "content_kind": "unrealistic",
+                "procedure_code": BIRTH
+            })
+            .to_string(),
+        ))
+        .expect("request");
+    let sent = app.send(req).await;
+    assert!(
+        sent.status == 201 || sent.status == 200,
+        "{}: {}",
+        sent.status,
+        sent.body
+    );
+    let after = app.get(&path, None).await;
+    assert!(
+        after.body.contains("<strong>1</strong> phản ánh"),
+        "cached page, fresh count"
+    );
+}

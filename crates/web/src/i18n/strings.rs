@@ -644,6 +644,21 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("err.404", "Không tìm thấy trang", "Page not found"),
     ("comments.title", "Ý kiến góp ý", "Review comments"),
+    (
+        "proc.feedback",
+        "Phản ánh, kiến nghị",
+        "Feedback and recommendations",
+    ),
+    (
+        "proc.feedback_count",
+        "phản ánh, kiến nghị của người dân, doanh nghiệp liên quan đến thủ tục này.",
+        "items of feedback from citizens and businesses concern this procedure.",
+    ),
+    (
+        "proc.feedback_send",
+        "Gửi phản ánh, kiến nghị",
+        "Send feedback",
+    ),
     ("notif.title", "Thông báo", "Notifications"),
     ("orgadm.title", "Quản trị cơ quan, đơn vị", "Organisations"),
     ("orgadm.find", "Tìm theo tên hoặc mã", "Find by name or id"),

@@ -206,12 +206,14 @@ async fn show<S: Store>(
 /// carries no per-visitor data), rendered afresh for signed-in users.
 async fn cached<S: Store>(st: &AppState<S>, ctx: &Ctx, code: &str, seq: Option<i64>) -> PageResult {
     if ctx.viewer.is_some() {
-        return Ok(Html(show(st, ctx, code, seq).await?).into_response());
+        let body = show(st, ctx, code, seq).await?;
+        return Ok(Html(with_feedback_count(st, code, &body).await).into_response());
     }
     ctx.caches.sync(st).await;
     let variant = format!("{}?{}|{}", ctx.path, ctx.query, ctx.lang.code());
     if let Some(hit) = ctx.caches.page(code, &variant) {
-        return Ok(Html(hit).into_response());
+        let body = String::from_utf8_lossy(&hit);
+        return Ok(Html(with_feedback_count(st, code, &body).await).into_response());
     }
     let anonymous = Ctx {
         csrf: String::new(),
@@ -219,7 +221,23 @@ async fn cached<S: Store>(st: &AppState<S>, ctx: &Ctx, code: &str, seq: Option<i
     };
     let body = show(st, &anonymous, code, seq).await?;
     ctx.caches.put_page(code, &variant, body.clone());
-    Ok(Html(body).into_response())
+    Ok(Html(with_feedback_count(st, code, &body).await).into_response())
+}
+
+/// Where the page shows how many feedback items concern the procedure. The count changes
+/// with every submission, so it is filled in when the page is served, never cached.
+const FEEDBACK_COUNT_MARK: &str = "<!--thutuc:feedback-count-->";
+
+async fn with_feedback_count<S: Store>(st: &AppState<S>, code: &str, body: &str) -> String {
+    let n = st
+        .store
+        .feedback_count_for_procedure(code)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "feedback count unavailable");
+            0
+        });
+    body.replacen(FEEDBACK_COUNT_MARK, &fmt::number(n), 1)
 }
 
 /// `GET /thu-tuc/{code}`: the current version.
