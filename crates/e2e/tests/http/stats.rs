@@ -37,6 +37,35 @@ async fn the_working_group_sees_the_national_month_and_drills_down_to_the_proced
         !drill.body.contains(HANOI),
         "only the ministry's procedures"
     );
+    let sub = app
+        .post(
+            "/can-bo/thong-ke/dang-ky",
+            Some(&s),
+            &[("co_quan", ""), ("on", "1"), ("qs", "thang=2025-03")],
+            None,
+        )
+        .await;
+    assert_eq!(sub.status, 303);
+    assert_eq!(
+        sub.location.as_deref(),
+        Some("/can-bo/thong-ke?thang=2025-03")
+    );
+    let subs = thutuc_store::SubscriptionStore::report_subscribers(&app.store, "")
+        .await
+        .expect("subs");
+    assert_eq!(subs.len(), 1);
+    let page = app.get("/can-bo/thong-ke?thang=2025-03", Some(&s)).await;
+    assert!(page.body.contains("Thôi nhận"));
+    let officer = app.session("canbo@hanoi.gov.vn").await;
+    let foreign = app
+        .post(
+            "/can-bo/thong-ke/dang-ky",
+            Some(&officer),
+            &[("co_quan", "P79"), ("on", "1")],
+            None,
+        )
+        .await;
+    assert_eq!(foreign.status, 403, "not for a scope the user may not see");
 }
 
 #[tokio::test]

@@ -93,6 +93,17 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("stats.decision", "Quyết định", "Decision"),
     ("stats.date", "Ngày", "Date"),
     (
+        "stats.subscribe",
+        "Nhận báo cáo tháng của phạm vi này qua e-mail",
+        "E-mail me the monthly report of this scope",
+    ),
+    (
+        "stats.subscribed",
+        "Bạn nhận báo cáo tháng của phạm vi này qua e-mail.",
+        "You receive this scope's monthly report by e-mail.",
+    ),
+    ("stats.unsubscribe", "Thôi nhận", "Stop"),
+    (
         "ws.stats",
         "Thống kê TTHC theo tháng",
         "Monthly TTHC statistics",
