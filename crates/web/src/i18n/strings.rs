@@ -660,6 +660,11 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
         "Send feedback",
     ),
     ("notif.title", "Thông báo", "Notifications"),
+    (
+        "ws.feedback_inbox",
+        "Xử lý phản ánh, kiến nghị",
+        "Handle feedback and recommendations",
+    ),
     ("orgadm.title", "Quản trị cơ quan, đơn vị", "Organisations"),
     ("orgadm.find", "Tìm theo tên hoặc mã", "Find by name or id"),
     ("orgadm.found", "cơ quan, đơn vị", "organisations"),

@@ -47,13 +47,19 @@ fn orgs_of(v: &Viewer) -> Vec<String> {
     vec![v.actor.org_id.clone()]
 }
 
-/// Unread count for the workspace home (0 when unreadable).
-pub async fn unread<S: Store>(st: &AppState<S>, v: &Viewer) -> usize {
-    st.store
+/// Unread count for the workspace home, as shown ("" when none, "99+" beyond 99).
+pub async fn unread<S: Store>(st: &AppState<S>, v: &Viewer) -> String {
+    let n = st
+        .store
         .notifications_for(v.actor.user_id, &orgs_of(v), true, 100)
         .await
         .map(|n| n.len())
-        .unwrap_or(0)
+        .unwrap_or(0);
+    match n {
+        0 => String::new(),
+        1..=99 => n.to_string(),
+        _ => "99+".to_string(),
+    }
 }
 
 /// `GET /can-bo/thong-bao`.

@@ -52,7 +52,7 @@ struct WorkspacePage {
     decisions: Vec<PendingDecision>,
     is_admin: bool,
     may_audit: bool,
-    unread: usize,
+    unread: String,
 }
 
 /// `GET /can-bo`.
