@@ -18,6 +18,7 @@ use tower::ServiceExt;
 
 struct App {
     router: Router,
+    store: SqliteStore,
     _dir: tempfile::TempDir,
 }
 
@@ -70,7 +71,7 @@ async fn app() -> App {
             .expect("token");
     }
     let state = AppState::new(
-        store,
+        store.clone(),
         PublicationRules::default(),
         Calendar::default_vn().expect("calendar"),
     )
@@ -78,6 +79,7 @@ async fn app() -> App {
     .expect("state");
     App {
         router: thutuc_web::router(state),
+        store,
         _dir: dir,
     }
 }
@@ -292,6 +294,22 @@ async fn a_citizen_follows_an_item_to_a_published_answer_and_no_personal_data_is
     assert!(
         public[6].1.contains(&code),
         "the duplicate suggestion finds it"
+    );
+    // The officers' API actions are in the hash-chained audit log with their authors.
+    let log = thutuc_store::AuditStore::audit_entries(
+        &app.store,
+        &thutuc_store::AuditFilter {
+            limit: 100,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("audit");
+    let action = format!("api.post /api/v1/feedback/{id}/actions");
+    assert!(
+        log.items.iter().any(|e| e.action == action),
+        "{:?}",
+        log.items.iter().map(|e| &e.action).collect::<Vec<_>>()
     );
     // The officer sees everything, with the history of the transfer.
     let (_, v) = app

@@ -61,6 +61,12 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
             get(public::track::<S>).post(public::sender_action::<S>),
         )
         .route("/phan-anh/da-tra-loi", get(public::answered::<S>))
+        // Officers' writes through the API go into the hash-chained audit log like every other
+        // API write (anonymous submissions carry no actor and are recorded in their own tables).
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::api::audit::audit_writes::<S>,
+        ))
         .with_state(state)
 }
 
