@@ -1,88 +1,34 @@
 //! HTTP-level tests of `/api/v1`: status codes, problem+json, ETags, authorisation and
 //! optimistic concurrency, through the real router on a SQLite database.
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use thutuc_domain::calendar::Calendar;
-use thutuc_domain::org::{OrgKind, Organisation};
-use thutuc_domain::params::PublicationRules;
+use thutuc_domain::org::OrgKind;
 use thutuc_store::AuditStore as _;
-use thutuc_store::{NewUser, OrgStore, UserStore};
-use thutuc_store_sqlite::SqliteStore;
-use thutuc_web::AppState;
-use thutuc_web::auth::hash_token;
 use tower::ServiceExt;
 
-struct App {
-    router: Router,
-    store: SqliteStore,
-    _dir: tempfile::TempDir,
-}
-
-fn org(id: &str, name: &str, kind: OrgKind, parent: Option<&str>) -> Organisation {
-    Organisation {
-        id: id.into(),
-        name: name.into(),
-        kind,
-        eid: None,
-        admin_code: None,
-        parent: parent.map(Into::into),
-        valid_from: None,
-        valid_to: None,
-    }
-}
+mod common;
+use common::{App, app_with, org};
 
 async fn app() -> App {
-    let dir = tempfile::tempdir().expect("tmp");
-    let store = SqliteStore::connect(dir.path().join("t.db").to_str().expect("path"))
-        .await
-        .expect("store");
-    store
-        .upsert_orgs(&[
+    app_with(
+        &[
             org("CP", "Chính phủ", OrgKind::Government, None),
             org("BTP", "Bộ Tư pháp", OrgKind::Ministry, Some("CP")),
             org("BYT", "Bộ Y tế", OrgKind::Ministry, Some("CP")),
             org("P01", "Thành phố Hà Nội", OrgKind::Province, Some("CP")),
-        ])
-        .await
-        .expect("orgs");
-    for (email, org, role, token) in [
-        ("officer@btp", "BTP", "officer", "tok-officer"),
-        ("leader@btp", "BTP", "leader", "tok-leader"),
-        ("officer@byt", "BYT", "officer", "tok-byt"),
-        ("wg@vpcp", "CP", "oversight", "tok-wg"),
-        ("officer@hn", "P01", "officer", "tok-hn"),
-    ] {
-        let u = store
-            .create_user(&NewUser {
-                email: email.into(),
-                name: email.into(),
-                org_id: org.into(),
-                role: role.into(),
-                password_hash: "x".into(),
-            })
-            .await
-            .expect("user");
-        store
-            .add_token(u.id, &hash_token(token), "test")
-            .await
-            .expect("token");
-    }
-    let state = AppState::new(
-        store.clone(),
-        PublicationRules::default(),
-        Calendar::default_vn().expect("calendar"),
+        ],
+        &[
+            ("officer@btp", "BTP", "officer", "tok-officer"),
+            ("leader@btp", "BTP", "leader", "tok-leader"),
+            ("officer@byt", "BYT", "officer", "tok-byt"),
+            ("wg@vpcp", "CP", "oversight", "tok-wg"),
+            ("officer@hn", "P01", "officer", "tok-hn"),
+        ],
     )
     .await
-    .expect("state");
-    App {
-        router: thutuc_web::router(state),
-        store,
-        _dir: dir,
-    }
 }
 
 impl App {

@@ -2,86 +2,32 @@
 //! matrix, personal data never on public pages, bad input, rate limits, the multipart form and
 //! the Open311 facade validated against the official GeoReport v2 schemas.
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use thutuc_domain::calendar::Calendar;
-use thutuc_domain::org::{OrgKind, Organisation};
-use thutuc_domain::params::PublicationRules;
-use thutuc_store::{NewUser, OrgStore, UserStore};
-use thutuc_store_sqlite::SqliteStore;
-use thutuc_web::AppState;
-use thutuc_web::auth::hash_token;
+use thutuc_domain::org::OrgKind;
 use tower::ServiceExt;
 
-struct App {
-    router: Router,
-    store: SqliteStore,
-    _dir: tempfile::TempDir,
-}
-
-fn org(id: &str, name: &str, kind: OrgKind, parent: Option<&str>) -> Organisation {
-    Organisation {
-        id: id.into(),
-        name: name.into(),
-        kind,
-        eid: None,
-        admin_code: None,
-        parent: parent.map(Into::into),
-        valid_from: None,
-        valid_to: None,
-    }
-}
+mod common;
+use common::{App, app_with, org};
 
 async fn app() -> App {
-    let dir = tempfile::tempdir().expect("tmp");
-    let store = SqliteStore::connect(dir.path().join("t.db").to_str().expect("path"))
-        .await
-        .expect("store");
-    store
-        .upsert_orgs(&[
+    app_with(
+        &[
             org("CP", "Văn phòng Chính phủ", OrgKind::Government, None),
             org("BTP", "Bộ Tư pháp", OrgKind::Ministry, Some("CP")),
             org("BYT", "Bộ Y tế", OrgKind::Ministry, Some("CP")),
-        ])
-        .await
-        .expect("orgs");
-    for (email, org, role, token) in [
-        ("officer@vpcp", "CP", "officer", "tok-cp"),
-        ("officer@btp", "BTP", "officer", "tok-btp"),
-        ("officer@byt", "BYT", "officer", "tok-byt"),
-        ("leader@byt", "BYT", "leader", "tok-byt-lead"),
-        ("wg@vpcp", "CP", "oversight", "tok-wg"),
-    ] {
-        let u = store
-            .create_user(&NewUser {
-                email: email.into(),
-                name: email.into(),
-                org_id: org.into(),
-                role: role.into(),
-                password_hash: "x".into(),
-            })
-            .await
-            .expect("user");
-        store
-            .add_token(u.id, &hash_token(token), "test")
-            .await
-            .expect("token");
-    }
-    let state = AppState::new(
-        store.clone(),
-        PublicationRules::default(),
-        Calendar::default_vn().expect("calendar"),
+        ],
+        &[
+            ("officer@vpcp", "CP", "officer", "tok-cp"),
+            ("officer@btp", "BTP", "officer", "tok-btp"),
+            ("officer@byt", "BYT", "officer", "tok-byt"),
+            ("leader@byt", "BYT", "leader", "tok-byt-lead"),
+            ("wg@vpcp", "CP", "oversight", "tok-wg"),
+        ],
     )
     .await
-    .expect("state");
-    App {
-        router: thutuc_web::router(state),
-        store,
-        _dir: dir,
-    }
 }
 
 impl App {
