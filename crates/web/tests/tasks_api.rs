@@ -2,37 +2,15 @@
 //! bad input (deadline before assignment, an organisation outside the assigner's authority,
 //! completing someone else's task), stale revisions, and the ranking after a completion.
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use thutuc_domain::calendar::Calendar;
-use thutuc_domain::org::{OrgKind, Organisation};
-use thutuc_domain::params::PublicationRules;
-use thutuc_store::{NewUser, OrgStore, UserStore};
-use thutuc_store_sqlite::SqliteStore;
-use thutuc_web::AppState;
-use thutuc_web::auth::hash_token;
+use thutuc_domain::org::OrgKind;
 use tower::ServiceExt;
 
-struct App {
-    router: Router,
-    _dir: tempfile::TempDir,
-}
-
-fn org(id: &str, kind: OrgKind, parent: Option<&str>) -> Organisation {
-    Organisation {
-        id: id.into(),
-        name: id.into(),
-        kind,
-        eid: None,
-        admin_code: None,
-        parent: parent.map(Into::into),
-        valid_from: None,
-        valid_to: None,
-    }
-}
+mod common;
+use common::{App, app_with, org};
 
 /// (token, organisation, role)
 const ACTORS: [(&str, &str, &str); 6] = [
@@ -45,47 +23,26 @@ const ACTORS: [(&str, &str, &str); 6] = [
 ];
 
 async fn app() -> App {
-    let dir = tempfile::tempdir().expect("tmp");
-    let store = SqliteStore::connect(dir.path().join("t.db").to_str().expect("path"))
-        .await
-        .expect("store");
-    store
-        .upsert_orgs(&[
-            org("CP", OrgKind::Government, None),
-            org("BTP", OrgKind::Ministry, Some("CP")),
-            org("BYT", OrgKind::Ministry, Some("CP")),
-            org("P01", OrgKind::Province, Some("CP")),
-            org("W01", OrgKind::Commune, Some("P01")),
-        ])
-        .await
-        .expect("orgs");
-    for (token, org, role) in ACTORS {
-        let u = store
-            .create_user(&NewUser {
-                email: format!("{token}@gov.vn"),
-                name: token.into(),
-                org_id: org.into(),
-                role: role.into(),
-                password_hash: "x".into(),
-            })
-            .await
-            .expect("user");
-        store
-            .add_token(u.id, &hash_token(token), "t")
-            .await
-            .expect("token");
-    }
-    let state = AppState::new(
-        store,
-        PublicationRules::default(),
-        Calendar::default_vn().expect("cal"),
+    let emails: Vec<String> = ACTORS
+        .iter()
+        .map(|(t, _, _)| format!("{t}@gov.vn"))
+        .collect();
+    let accounts: Vec<(&str, &str, &str, &str)> = ACTORS
+        .iter()
+        .zip(&emails)
+        .map(|((token, org, role), email)| (email.as_str(), *org, *role, *token))
+        .collect();
+    app_with(
+        &[
+            org("CP", "CP", OrgKind::Government, None),
+            org("BTP", "BTP", OrgKind::Ministry, Some("CP")),
+            org("BYT", "BYT", OrgKind::Ministry, Some("CP")),
+            org("P01", "P01", OrgKind::Province, Some("CP")),
+            org("W01", "W01", OrgKind::Commune, Some("P01")),
+        ],
+        &accounts,
     )
     .await
-    .expect("state");
-    App {
-        router: thutuc_web::router(state),
-        _dir: dir,
-    }
 }
 
 impl App {
