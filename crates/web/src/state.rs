@@ -87,6 +87,27 @@ impl<S: Store> AppState<S> {
         }
     }
 
+    /// What the report engine needs: rules, the calendar in force, organisations and fields
+    /// (for the statistics API, the dashboard and report documents).
+    pub async fn report_env(
+        &self,
+    ) -> Result<thutuc_reports::service::ReportEnv, thutuc_store::StoreError> {
+        let orgs = self.tree().all().cloned().collect();
+        let sectors = self
+            .store
+            .sectors()
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.name))
+            .collect();
+        Ok(thutuc_reports::service::ReportEnv {
+            rules: self.rules.clone(),
+            calendar: self.calendar.get(),
+            orgs: Arc::new(thutuc_reports::orgs::OrgIndex::new(orgs)),
+            sectors: Arc::new(sectors),
+        })
+    }
+
     /// The current organisation tree.
     pub fn tree(&self) -> Arc<OrgTree> {
         match self.orgs.read() {

@@ -21,10 +21,7 @@ use crate::error::{WebError, WebResult};
 use crate::extract::ApiQuery;
 use crate::state::AppState;
 
-/// Today in Vietnam (UTC+7, no daylight saving).
-fn today_vn() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
-}
+use crate::pages::fmt::today_vn;
 
 fn report_err(e: ReportError) -> WebError {
     match e {
@@ -43,20 +40,7 @@ fn report_err(e: ReportError) -> WebError {
 }
 
 async fn env<S: Store>(st: &AppState<S>) -> WebResult<ReportEnv> {
-    let orgs = st.tree().all().cloned().collect();
-    let sectors = st
-        .store
-        .sectors()
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect();
-    Ok(ReportEnv {
-        rules: st.rules.clone(),
-        calendar: st.calendar.get(),
-        orgs: std::sync::Arc::new(thutuc_reports::orgs::OrgIndex::new(orgs)),
-        sectors: std::sync::Arc::new(sectors),
-    })
+    Ok(st.report_env().await?)
 }
 
 fn basis(s: Option<&str>) -> WebResult<DateBasis> {

@@ -27,10 +27,7 @@ use crate::extract::{ApiJson, ApiQuery};
 use crate::state::AppState;
 use crate::views::PageView;
 
-/// Today in Vietnam (UTC+7, no daylight saving).
-pub fn today_vn() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
-}
+pub use crate::pages::fmt::today_vn;
 
 /// True for the Working Group and administrators, who see and assign everywhere.
 pub fn is_national(actor: &Actor) -> bool {

@@ -26,7 +26,7 @@ use thutuc_store::Store;
 
 use crate::pages::context::{Base, Ctx};
 use crate::pages::error::{PageError, PageResult, html};
-use crate::pages::fmt;
+use crate::pages::fmt::{self, today_vn};
 use crate::session::Viewer;
 use crate::state::AppState;
 
@@ -60,10 +60,6 @@ type FigureCache = Mutex<HashMap<String, (Instant, Arc<Figures>)>>;
 fn cache() -> &'static FigureCache {
     static CACHE: std::sync::OnceLock<FigureCache> = std::sync::OnceLock::new();
     CACHE.get_or_init(|| Mutex::new(HashMap::new()))
-}
-
-fn today_vn() -> chrono::NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
 }
 
 fn bad(msg: String) -> PageError {
@@ -133,21 +129,7 @@ fn request<S: Store>(
 }
 
 async fn env<S: Store>(st: &AppState<S>) -> Result<ReportEnv, PageError> {
-    let sectors = st
-        .store
-        .sectors()
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect();
-    Ok(ReportEnv {
-        rules: st.rules.clone(),
-        calendar: st.calendar.get(),
-        orgs: Arc::new(thutuc_reports::orgs::OrgIndex::new(
-            st.tree().all().cloned().collect(),
-        )),
-        sectors: Arc::new(sectors),
-    })
+    Ok(st.report_env().await?)
 }
 
 async fn figures<S: Store>(
