@@ -202,6 +202,7 @@ pub async fn build<S: Store>(s: &S, cfg: &Config, today: NaiveDate) -> anyhow::R
             owner: None,
             valid_from: base,
             dry_run: false,
+            scope: None,
         },
     )
     .await?;

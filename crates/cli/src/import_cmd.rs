@@ -127,6 +127,7 @@ pub async fn run<S: Store>(store: &S, cfg: &Config, args: ImportArgs) -> anyhow:
             owner: args.org.clone(),
             valid_from,
             dry_run: args.dry_run,
+            scope: None,
         };
         let summary = import_records(store, records, &opts).await?;
         print_summary(&args.file, &summary);
@@ -146,6 +147,7 @@ pub async fn run<S: Store>(store: &S, cfg: &Config, args: ImportArgs) -> anyhow:
         owner: args.org.clone(),
         valid_from,
         dry_run: args.dry_run,
+        scope: None,
     };
     let summary = import_records(store, records, &opts).await?;
     print_summary(&args.file, &summary);

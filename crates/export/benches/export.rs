@@ -86,6 +86,7 @@ async fn portal_pages(dir: &std::path::Path) {
         owner: None,
         valid_from: NaiveDate::from_ymd_opt(2025, 6, 1).expect("date"),
         dry_run: false,
+        scope: None,
     };
     let summary = import_records(&s, records, &opts).await.expect("import");
     let imported = t2.elapsed();

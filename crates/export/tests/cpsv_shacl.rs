@@ -82,6 +82,7 @@ async fn demo_store() -> (thutuc_store_sqlite::SqliteStore, tempfile::TempDir) {
         owner: None,
         valid_from: NaiveDate::from_ymd_opt(2025, 6, 1).expect("date"),
         dry_run: false,
+        scope: None,
     };
     import_records(&s, real.into_iter().map(Ok).collect(), &opts)
         .await

@@ -18,6 +18,7 @@ fn opts(partial: bool) -> ImportOptions {
         owner: None,
         valid_from: valid_from(),
         dry_run: false,
+        scope: None,
     }
 }
 

@@ -6,6 +6,17 @@ use std::path::Path;
 use crate::own::OwnFormat;
 use crate::{Format, ImportError, ParsedRecord, Rejection};
 
+/// The procedure formats [`read_path`] reads, in the order a user is offered them.
+pub const FORMATS: [&str; 7] = [
+    "portal-page",
+    "portal-json",
+    "structured",
+    "csdl-xlsx",
+    "json",
+    "csv",
+    "xlsx",
+];
+
 /// Every record of a file in the named format (`portal-page`, `portal-json`, `structured`,
 /// `csdl-xlsx`, or thutuc's own `json`, `csv`, `xlsx`). Decisions are read by
 /// [`crate::read_decisions`] instead.

@@ -17,7 +17,7 @@ use crate::extract::ApiQuery;
 use crate::state::AppState;
 
 /// Import options.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Deserialize, IntoParams)]
 pub struct ImportQuery {
     /// portal-page, portal-json, structured, csdl-xlsx, json, csv or xlsx.
     pub format: String,
@@ -45,6 +45,18 @@ pub async fn import<S: Store>(
     ApiQuery(q): ApiQuery<ImportQuery>,
     body: Bytes,
 ) -> WebResult<Json<ImportSummary>> {
+    Ok(Json(run_import(&st, &actor, &q, &body).await?))
+}
+
+/// One import for the API and the workspace's upload page: checks the caller's right to
+/// import for the owner, reads the file with the format's reader, plans against the catalogue
+/// (a dry run stops there) and writes; then the search index and page cache follow at once.
+pub async fn run_import<S: Store>(
+    st: &AppState<S>,
+    actor: &Actor,
+    q: &ImportQuery,
+    body: &[u8],
+) -> WebResult<ImportSummary> {
     let owner = match (&q.org, actor.role) {
         (Some(o), _) => Some(o.clone()),
         (None, thutuc_domain::access::Role::Admin) => None,
@@ -56,12 +68,19 @@ pub async fn import<S: Store>(
         )));
     }
     actor.may(
-        &st,
+        st,
         Action::Import,
         owner.as_deref().unwrap_or(&actor.org_id),
     )?;
     if body.is_empty() {
         return Err(WebError::bad_request("tệp rỗng / empty file"));
+    }
+    if !thutuc_import::read::FORMATS.contains(&q.format.as_str()) {
+        return Err(WebError::bad_request(format!(
+            "định dạng «{}» không được hỗ trợ; dùng một trong: {} / unknown format",
+            q.format,
+            thutuc_import::read::FORMATS.join(", ")
+        )));
     }
     let ext = if body.starts_with(&[0x1f, 0x8b]) {
         "jsonl.gz"
@@ -75,7 +94,7 @@ pub async fn import<S: Store>(
     let dir = tempfile::tempdir()
         .map_err(|e| WebError::from(thutuc_store::StoreError::Other(e.to_string())))?;
     let path = dir.path().join(format!("upload.{ext}"));
-    std::fs::write(&path, &body)
+    std::fs::write(&path, body)
         .map_err(|e| WebError::from(thutuc_store::StoreError::Other(e.to_string())))?;
     let format = q.format.clone();
     let records =
@@ -89,6 +108,7 @@ pub async fn import<S: Store>(
         owner,
         valid_from: q.valid_from.unwrap_or(today),
         dry_run: q.dry_run,
+        scope: import_scope(st, actor),
     };
     let started = chrono::Utc::now() - chrono::Duration::seconds(1);
     let summary = import_records(&st.store, records, &opts).await?;
@@ -99,5 +119,11 @@ pub async fn import<S: Store>(
             st.cache.invalidate(c.code.as_str());
         }
     }
-    Ok(Json(summary))
+    Ok(summary)
+}
+
+/// The organisations whose procedures `actor` may write by import: everything for
+/// administrators, otherwise the actor's organisation subtree.
+pub fn import_scope<S: Store>(st: &AppState<S>, actor: &Actor) -> Option<Vec<String>> {
+    (actor.role != thutuc_domain::access::Role::Admin).then(|| st.tree().subtree(&actor.org_id))
 }
