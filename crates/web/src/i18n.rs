@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 mod feedback_strings;
+mod import_strings;
 mod stats_strings;
 mod strings;
 mod tasks_strings;
@@ -18,6 +19,7 @@ pub static TABLES: &[&[(&str, &str, &str)]] = &[
     stats_strings::STRINGS,
     feedback_strings::STRINGS,
     tasks_strings::STRINGS,
+    import_strings::STRINGS,
 ];
 
 /// The interface language.

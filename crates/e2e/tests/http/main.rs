@@ -9,6 +9,7 @@ use thutuc_store::{AuditStore, ProcedureStore, SessionStore};
 use thutuc_store_tests::fixtures::code;
 
 mod comments;
+mod import;
 mod org_admin;
 mod public;
 mod security;

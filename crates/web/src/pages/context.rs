@@ -23,6 +23,11 @@ use crate::state::AppState;
 
 /// Largest form body accepted by pages.
 pub const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+/// Largest upload accepted by the workspace's import page (a national export of 100,000
+/// procedures as XLSX is about 40 MB).
+pub const MAX_UPLOAD_BYTES: usize = 100 * 1024 * 1024;
+/// The page that takes uploads.
+pub const UPLOAD_PATH: &str = "/can-bo/nhap-du-lieu";
 
 /// What every page handler knows about the request.
 #[derive(Debug, Clone)]
@@ -142,7 +147,14 @@ fn query_lang(query: &str) -> Option<Lang> {
         .and_then(|(_, v)| Lang::parse(&v))
 }
 
-fn form_token(body: &[u8]) -> Option<String> {
+/// The CSRF field of an urlencoded or a `multipart/form-data` body.
+fn form_token(headers: &axum::http::HeaderMap, body: &[u8]) -> Option<String> {
+    if let Some(parts) = crate::api::feedback::multipart::parse(headers, body) {
+        return parts
+            .into_iter()
+            .find(|p| p.name == session::CSRF_FIELD && p.filename.is_none())
+            .and_then(|p| String::from_utf8(p.data).ok());
+    }
     form_urlencoded::parse(body)
         .find(|(k, _)| k == session::CSRF_FIELD)
         .map(|(_, v)| v.into_owned())
@@ -213,7 +225,12 @@ pub async fn page_layer<S: Store>(
     let body = if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
         body
     } else {
-        let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
+        let limit = if ctx.path == UPLOAD_PATH {
+            MAX_UPLOAD_BYTES
+        } else {
+            MAX_FORM_BYTES
+        };
+        let bytes = match axum::body::to_bytes(body, limit).await {
             Ok(b) => b,
             Err(_) => {
                 let e = ErrorInfo::new(StatusCode::PAYLOAD_TOO_LARGE, "err.too_large", "");
@@ -225,7 +242,7 @@ pub async fn page_layer<S: Store>(
             .get(session::CSRF_HEADER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
-            .or_else(|| form_token(&bytes));
+            .or_else(|| form_token(&parts.headers, &bytes));
         let fresh_anonymous = new_pre.is_some() || ctx.csrf.is_empty();
         if fresh_anonymous || !provided.is_some_and(|p| session::same_secret(&p, &ctx.csrf)) {
             let e = if ctx.expired {

@@ -18,6 +18,7 @@ pub mod error;
 pub mod feedback;
 pub mod fmt;
 pub mod home;
+pub mod import;
 pub mod legal;
 pub mod notifications;
 pub mod org_admin;
@@ -110,6 +111,11 @@ pub fn router<S: Store>(state: AppState<S>, cfg: PagesConfig) -> Router {
             "/quan-tri/co-quan/{id}",
             get(org_admin::show::<S>).post(org_admin::save::<S>),
         )
+        .route(
+            context::UPLOAD_PATH,
+            get(import::form::<S>).post(import::preview::<S>),
+        )
+        .route("/can-bo/nhap-du-lieu/xac-nhan", post(import::confirm::<S>))
         .route("/can-bo/thong-ke", get(stats::dashboard::<S>))
         .route("/can-bo/thong-bao", get(notifications::list::<S>))
         .route("/can-bo/thong-bao/{id}", post(notifications::open::<S>))

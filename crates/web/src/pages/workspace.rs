@@ -52,6 +52,7 @@ struct WorkspacePage {
     decisions: Vec<PendingDecision>,
     is_admin: bool,
     may_audit: bool,
+    may_import: bool,
     unread: String,
 }
 
@@ -120,6 +121,7 @@ pub async fn home<S: Store>(State(st): State<AppState<S>>, ctx: Ctx) -> PageResu
             .actor
             .may(&st, Action::Administer, &v.actor.org_id)
             .is_ok(),
+        may_import: v.actor.may(&st, Action::Import, &v.actor.org_id).is_ok(),
         may_audit: v.actor.role == Role::Oversight
             || v.actor
                 .may(&st, Action::Administer, &v.actor.org_id)

@@ -1,0 +1,108 @@
+//! UI strings of the workspace's upload-with-preview page.
+
+/// Key, Vietnamese, English.
+pub static STRINGS: &[(&str, &str, &str)] = &[
+    ("imp.title", "Nhập dữ liệu thủ tục", "Import procedures"),
+    (
+        "imp.preview_title",
+        "Xem trước khi nhập",
+        "Preview before importing",
+    ),
+    ("imp.done_title", "Kết quả nhập dữ liệu", "Import result"),
+    (
+        "imp.intro",
+        "Tải lên tệp từ Cổng Dịch vụ công quốc gia, CSDL quốc gia về TTHC, tệp Word công bố đã chuyển thành bảng, hoặc tệp xuất của thutuc. Bạn sẽ thấy trước từng thủ tục sẽ được tạo mới, sửa đổi hay giữ nguyên, và các dòng bị từ chối, trước khi xác nhận.",
+        "Upload a file from the national public-service portal, the national TTHC database, a publication's Word tables, or a thutuc export. You will see which procedures would be created, amended or left alone, and every rejected row, before you confirm.",
+    ),
+    ("imp.file", "Tệp", "File"),
+    ("imp.max", "tối đa", "at most"),
+    ("imp.format", "Định dạng", "Format"),
+    ("imp.org", "Cơ quan công bố", "Publishing body"),
+    (
+        "imp.org_from_data",
+        "Theo dữ liệu trong tệp (quản trị viên)",
+        "From the data in the file (administrators)",
+    ),
+    (
+        "imp.valid_from",
+        "Ngày có hiệu lực của phiên bản mới",
+        "Valid from (new versions)",
+    ),
+    (
+        "imp.partial",
+        "Nhập các bản ghi hợp lệ, bỏ qua bản ghi lỗi (mặc định: có lỗi thì không nhập gì)",
+        "Import the valid records and skip the rest (default: nothing if any record fails)",
+    ),
+    (
+        "imp.nothing_yet",
+        "Chưa có gì được ghi cho đến khi bạn xác nhận ở bước sau.",
+        "Nothing is written until you confirm on the next step.",
+    ),
+    ("imp.preview", "Xem trước", "Preview"),
+    ("imp.errors", "Chưa thể xem trước", "Cannot preview yet"),
+    ("imp.read", "Bản ghi đã đọc", "Records read"),
+    ("imp.to_create", "Sẽ tạo mới", "To create"),
+    (
+        "imp.to_update",
+        "Sẽ sửa đổi (phiên bản mới)",
+        "To amend (new version)",
+    ),
+    ("imp.created", "Đã tạo mới", "Created"),
+    ("imp.updated", "Đã sửa đổi", "Amended"),
+    ("imp.unchanged", "Không thay đổi", "Unchanged"),
+    ("imp.rejected", "Bị từ chối", "Rejected"),
+    (
+        "imp.problems",
+        "Bản ghi có trường giữ nguyên văn bản (không phân tích được)",
+        "Records with fields kept as text (not parsed)",
+    ),
+    (
+        "imp.blocked",
+        "Tệp có bản ghi bị từ chối nên sẽ không nhập gì. Sửa các dòng dưới đây rồi tải lên lại, hoặc chọn «nhập các bản ghi hợp lệ».",
+        "Some records are rejected, so nothing would be imported. Fix the rows below and upload again, or choose to import the valid records.",
+    ),
+    (
+        "imp.nothing_to_write",
+        "Không có gì mới để ghi: mọi thủ tục trong tệp đã có trong danh mục như vậy.",
+        "Nothing new to write: every procedure in the file is already in the catalogue as it is.",
+    ),
+    ("imp.confirm", "Xác nhận nhập", "Confirm the import"),
+    ("imp.again", "Chọn tệp khác", "Choose another file"),
+    ("imp.another", "Nhập tệp khác", "Import another file"),
+    (
+        "imp.changed_since",
+        "Danh mục đã thay đổi kể từ lần xem trước (có người vừa cập nhật một số thủ tục trong tệp). Chưa ghi gì; hãy xem lại kết quả dự kiến mới dưới đây rồi xác nhận lại.",
+        "The catalogue changed since your preview (someone updated some of these procedures). Nothing was written; review the new plan below and confirm again.",
+    ),
+    (
+        "imp.applied",
+        "Đã nhập xong. Thay đổi đã được ghi nhật ký và có hiệu lực trên cổng ngay.",
+        "Imported. The change is in the audit log and visible on the portal at once.",
+    ),
+    (
+        "imp.rolled_back",
+        "Không ghi gì vì có bản ghi bị từ chối.",
+        "Nothing was written because some records were rejected.",
+    ),
+    ("imp.line", "Dòng", "Line"),
+    ("imp.cell", "Ô", "Cell"),
+    ("imp.field", "Trường", "Field"),
+    ("imp.reason", "Lý do", "Reason"),
+    ("imp.more", "dòng nữa không hiển thị", "more rows not shown"),
+    ("imp.plan", "Kết quả dự kiến", "Planned changes"),
+    ("imp.written", "Đã ghi", "Written"),
+    ("imp.action", "Thao tác", "Action"),
+    (
+        "imp.components",
+        "Thành phần thay đổi",
+        "Changed components",
+    ),
+    ("imp.act_create", "tạo mới", "create"),
+    ("imp.act_update", "sửa đổi", "amend"),
+    ("imp.act_unchanged", "giữ nguyên", "unchanged"),
+    (
+        "ws.import",
+        "Nhập dữ liệu (xem trước)",
+        "Import with preview",
+    ),
+];
