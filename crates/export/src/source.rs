@@ -1,5 +1,5 @@
-//! Walking the catalogue for export: the matching procedures are listed page by page
-//! (`list_procedures`, 500 at a time), sorted by code so that every export of the same
+//! Walking the catalogue for export: the matching procedures are listed in one query
+//! (`all_procedures`), sorted by code so that every export of the same
 //! catalogue is byte-identical, then their current versions are read as the writer asks for
 //! them, [`READ_AHEAD`] at a time in one bulk query (`current_versions`; one round trip per
 //! procedure dominated an export of 100,000). Memory holds the list of summaries (about 200
@@ -142,17 +142,7 @@ pub struct RecordSource<'s, S: ?Sized> {
 impl<'s, S: ProcedureStore + ?Sized> RecordSource<'s, S> {
     /// Lists the matching procedures (summaries only) and sorts them by code.
     pub async fn open(store: &'s S, filter: &ExportFilter) -> Result<Self, ExportError> {
-        let mut items: Vec<ProcedureSummary> = Vec::new();
-        let mut offset = 0;
-        loop {
-            let page = store.list_procedures(&filter.store_filter(offset)).await?;
-            let n = page.items.len() as i64;
-            items.extend(page.items);
-            offset += n;
-            if n < PAGE || offset >= page.total {
-                break;
-            }
-        }
+        let mut items = store.all_procedures(&filter.store_filter(0)).await?;
         items.sort_by(|a, b| a.code.cmp(&b.code));
         items.dedup_by(|a, b| a.code == b.code);
         Ok(Self {

@@ -697,6 +697,15 @@ macro_rules! impl_sql_store {
                     Ok(Page { items, total, limit, offset })
                 }
 
+                async fn all_procedures(&self, filter: &ProcedureFilter) -> StoreResult<Vec<ProcedureSummary>> {
+                    let mut qb = sqlx::QueryBuilder::<Db>::new(
+                        "SELECT code, name, kind, owner_org, sector, levels, abolished, current_seq, draft_seq FROM procedures",
+                    );
+                    push_procedure_filters(&mut qb, filter);
+                    let rows = qb.build().fetch_all(&self.pool).await.map_err(map_err)?;
+                    rows.iter().map(summary_from_row).collect()
+                }
+
                 async fn import_batch(&self, items: &[ImportItem]) -> StoreResult<Vec<ImportOutcome>> {
                     let mut tx = self.begin_write().await?;
                     // Fast path: procedures that do not exist yet are inserted with multi-row

@@ -76,6 +76,75 @@ async fn current_versions_are_read_in_bulk_in_the_order_asked<S: Store>(s: S) {
     assert!(s.current_versions(&[]).await.expect("empty").is_empty());
 }
 
+async fn all_procedures_equals_paging_through_the_list<S: Store>(s: S) {
+    seed_orgs(&s).await;
+    let items: Vec<ImportItem> = (0..1_203)
+        .map(|i| ImportItem {
+            code: code(&format!("2.{i:06}")),
+            kind: if i % 10 == 0 {
+                thutuc_domain::procedure::ProcedureKind::Internal
+            } else {
+                thutuc_domain::procedure::ProcedureKind::External
+            },
+            owner_org: ["BTP", "BYT", "P01"][i % 3].into(),
+            decision_no: None,
+            content: content(&format!("Thủ tục số {i}"), 5.0),
+            list_only: false,
+            valid_from: d("2025-07-01"),
+        })
+        .collect();
+    s.import_batch(&items).await.expect("import");
+    let paged = |f: ProcedureFilter| {
+        let s = &s;
+        async move {
+            let mut out = Vec::new();
+            let mut f = ProcedureFilter { limit: 500, ..f };
+            loop {
+                let page = s.list_procedures(&f).await.expect("page");
+                let n = page.items.len() as i64;
+                out.extend(page.items);
+                f.offset += n;
+                if n < 500 {
+                    break;
+                }
+            }
+            let mut codes: Vec<String> = out.iter().map(|p| format!("{p:?}")).collect();
+            codes.sort();
+            codes
+        }
+    };
+    let all = |f: ProcedureFilter| {
+        let s = &s;
+        async move {
+            let mut codes: Vec<String> = s
+                .all_procedures(&f)
+                .await
+                .expect("all")
+                .iter()
+                .map(|p| format!("{p:?}"))
+                .collect();
+            codes.sort();
+            codes
+        }
+    };
+    for f in [
+        ProcedureFilter::default(),
+        ProcedureFilter {
+            owner_orgs: Some(vec!["BYT".into(), "P01".into()]),
+            ..Default::default()
+        },
+        ProcedureFilter {
+            kind: Some(thutuc_domain::procedure::ProcedureKind::Internal),
+            ..Default::default()
+        },
+    ] {
+        let a = all(f.clone()).await;
+        assert!(!a.is_empty());
+        assert_eq!(a, paged(f).await);
+    }
+    assert_eq!(all(ProcedureFilter::default()).await.len(), 1_203);
+}
+
 async fn review_comments_are_kept_in_order_and_bad_ones_refused<S: Store>(s: S) {
     publish_birth(&s).await;
     let c = code("1.000080");
@@ -741,6 +810,7 @@ async fn changed_since_reports_publications_for_cache_catch_up<S: Store>(s: S) {
 }
 
 contract_tests!(
+    all_procedures_equals_paging_through_the_list,
     review_comments_are_kept_in_order_and_bad_ones_refused,
     current_versions_are_read_in_bulk_in_the_order_asked,
     calendar_rows_are_stored_replaced_and_withdrawn,

@@ -108,6 +108,25 @@ pub trait ProcedureStore: Send + Sync {
         &self,
         filter: &ProcedureFilter,
     ) -> StoreResult<Page<ProcedureSummary>>;
+    /// Every procedure matching `filter` (its limit and offset are ignored), in no particular
+    /// order: for exports, which would otherwise page through 100,000 rows 500 at a time with
+    /// a count and an offset per page. The default pages through `list_procedures`; the SQL
+    /// backends answer in one query.
+    async fn all_procedures(&self, filter: &ProcedureFilter) -> StoreResult<Vec<ProcedureSummary>> {
+        let mut items = Vec::new();
+        let mut f = filter.clone();
+        f.limit = 500;
+        f.offset = 0;
+        loop {
+            let page = self.list_procedures(&f).await?;
+            let n = page.items.len() as i64;
+            items.extend(page.items);
+            f.offset += n;
+            if n < f.limit || f.offset >= page.total {
+                return Ok(items);
+            }
+        }
+    }
     /// Writes a batch of imported procedures in one transaction (all or nothing) and reports
     /// what happened to each: created, updated (new version), unchanged.
     async fn import_batch(&self, items: &[ImportItem]) -> StoreResult<Vec<ImportOutcome>>;
