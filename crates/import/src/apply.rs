@@ -193,6 +193,8 @@ pub async fn import_records<S: Store>(
     }
     if opts.dry_run || opts.scope.is_some() {
         items = plan(store, items, opts, &mut summary).await?;
+        // Reader and planner rejections together, in file order.
+        summary.rejected.sort_by_key(|r| r.line);
     }
     if opts.dry_run || (!summary.rejected.is_empty() && !opts.partial) {
         summary.rolled_back = true;
