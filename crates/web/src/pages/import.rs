@@ -335,10 +335,7 @@ fn preview_page<S: Store>(
 type Upload = (String, Vec<u8>, FormValues);
 
 /// Reads the multipart form: the file and the options, or the errors to show.
-fn read_form(
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Upload, (FormValues, Vec<String>)> {
+fn read_form(headers: &HeaderMap, body: &[u8]) -> Result<Upload, (FormValues, Vec<String>)> {
     let mut values = FormValues::default();
     let Some(parts) = multipart::parse(headers, body) else {
         return Err((
