@@ -397,15 +397,24 @@ macro_rules! impl_sql_feedback_store_methods {
                     e.overdue += n;
                 }
 
-                let mut qb = sqlx::QueryBuilder::<Db>::new(format!(
+                // Answers given after `as_of`: walk the distinct answer days after `as_of`
+                // (one index seek each; none when `as_of` is today), then seek the period
+                // within each day on (answered_on, received_on).
+                let mut qb = sqlx::QueryBuilder::<Db>::new(
+                    "WITH RECURSIVE days(d) AS (SELECT MIN(answered_on) FROM feedback_items WHERE answered_on > ",
+                );
+                qb.push_bind(as_of).push(
+                    " UNION ALL SELECT (SELECT MIN(answered_on) FROM feedback_items WHERE answered_on > days.d) FROM days WHERE days.d IS NOT NULL) ",
+                );
+                qb.push(format!(
                     "SELECT {raw_key} AS k, \
                      SUM(CASE WHEN answered_on <= due_on THEN 1 ELSE 0 END) AS on_time, \
                      SUM(CASE WHEN answered_on > due_on THEN 1 ELSE 0 END) AS late, "
                 ));
                 qb.push("SUM(CASE WHEN NOT is_open AND due_on >= ").push_bind(as_of).push(" THEN 1 ELSE 0 END) AS within, ");
                 qb.push("SUM(CASE WHEN NOT is_open AND due_on < ").push_bind(as_of).push(" THEN 1 ELSE 0 END) AS overdue ");
-                qb.push("FROM feedback_items WHERE answered_on > ").push_bind(as_of)
-                    .push(" AND received_on >= ").push_bind(from).push(" AND received_on <= ").push_bind(to);
+                qb.push("FROM days JOIN feedback_items ON answered_on = days.d WHERE received_on >= ").push_bind(from)
+                    .push(" AND received_on <= ").push_bind(to);
                 push_orgs(&mut qb, "current_org", orgs);
                 qb.push(format!(" GROUP BY {raw_key}"));
                 for r in &qb.build().fetch_all(&self.pool).await.map_err(map_err)? {
