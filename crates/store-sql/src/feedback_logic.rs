@@ -475,8 +475,11 @@ impl Figures {
     }
 }
 
-/// The `feedback_daily` rows an item counts in: `(dim, day, org_id, val)`.
-pub fn daily_keys(item: &FeedbackItem) -> [(&'static str, chrono::NaiveDate, String, String); 3] {
+/// A `feedback_daily` key: `(dim, day, org_id, val)`.
+pub type DailyKey = (&'static str, chrono::NaiveDate, String, String);
+
+/// The `feedback_daily` rows an item counts in.
+pub fn daily_keys(item: &FeedbackItem) -> [DailyKey; 3] {
     let org = item.current_org.clone();
     let day = item.received_on;
     [
@@ -501,7 +504,7 @@ pub fn daily_keys(item: &FeedbackItem) -> [(&'static str, chrono::NaiveDate, Str
 pub fn daily_deltas(
     old: Option<&FeedbackItem>,
     new: Option<&FeedbackItem>,
-) -> Vec<((&'static str, chrono::NaiveDate, String, String), Figures)> {
+) -> Vec<(DailyKey, Figures)> {
     let mut out = Vec::new();
     let olds = old.map(|o| (daily_keys(o), Figures::of(o)));
     let news = new.map(|n| (daily_keys(n), Figures::of(n)));
