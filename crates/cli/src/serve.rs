@@ -44,7 +44,13 @@ pub async fn serve<S: Store>(store: S, cfg: &Config, banner: Option<String>) -> 
     });
     tokio::spawn(thutuc_web::state::catch_up_loop(state.clone()));
     start_jobs(&state, cfg)?;
-    let app = thutuc_web::router(state);
+    let feedback = thutuc_web::api::feedback::service::FeedbackRuntime::from_env()
+        .with_deadlines(cfg.feedback.deadline_config()?);
+    let app = thutuc_web::router_full(
+        state,
+        thutuc_web::session::PagesConfig::from_env(),
+        feedback,
+    );
     let listener = tokio::net::TcpListener::bind(&cfg.listen)
         .await
         .map_err(|e| anyhow::anyhow!("không mở được cổng {}: {e}", cfg.listen))?;
@@ -78,6 +84,9 @@ fn start_jobs<S: Store>(state: &AppState<S>, cfg: &Config) -> anyhow::Result<()>
         task_reminders: thutuc_jobs::tasks::TaskReminderSweep {
             policy: cfg.jobs.task_reminders.clone(),
             ..Default::default()
+        },
+        feedback: thutuc_jobs::feedback::FeedbackEscalationSweep {
+            config: cfg.feedback.deadline_config()?,
         },
         monthly_edition: cfg.jobs.monthly_edition.clone().map(|s| {
             thutuc_jobs::reports::MonthlyEditionSweep::new(

@@ -30,6 +30,8 @@ pub struct JobsSetup {
     pub monthly_edition: Option<reports::MonthlyEditionSweep>,
     /// Task reminders and escalation (always on; the policy is configurable).
     pub task_reminders: tasks::TaskReminderSweep,
+    /// Feedback escalation (always on; deadlines from `[feedback]`).
+    pub feedback: feedback::FeedbackEscalationSweep,
 }
 
 /// The runner with every standard sweep registered. Features add theirs here.
@@ -42,7 +44,7 @@ pub fn standard_runner<S: Store + Send + Sync>(
 ) -> Runner<S> {
     let mut r =
         Runner::new(store, mailer, policy, calendar).with_sweep(Arc::new(setup.task_reminders));
-    r = r.with_sweep(Arc::new(feedback::FeedbackEscalationSweep::default()));
+    r = r.with_sweep(Arc::new(setup.feedback));
     if let Some(m) = setup.monthly_edition {
         r = r.with_sweep(Arc::new(m));
     }

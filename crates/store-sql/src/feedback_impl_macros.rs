@@ -131,6 +131,7 @@ macro_rules! impl_sql_feedback_store_methods {
                 let actor = if sub.entered_by.is_some() { "cán bộ" } else { "người gửi" };
                 event(&mut tx, id, sub.received_at, actor, "submit", ("", &sub.receiving_org), (Status::Received.as_str(), &sub.receiving_org), it.channel.as_str()).await?;
                 let item = load(&mut tx, id).await?;
+                daily(&mut tx, None, Some(&item)).await?;
                 if let Some(mail) = $crate::feedback_logic::mails::receipt(&item) {
                     $crate::enqueue_mail_in_tx!(tx, &mail)?;
                 }
@@ -166,6 +167,7 @@ macro_rules! impl_sql_feedback_store_methods {
                     });
                 }
                 let before = (item.status, item.current_org.clone());
+                let orig = item.clone();
                 let fx = apply(&mut item, actor, action, now, clock)?;
                 if let Some(org) = &fx.check_org {
                     if !exists(&mut tx, "SELECT COUNT(*) FROM orgs WHERE id = $1", org).await? {
@@ -193,6 +195,7 @@ macro_rules! impl_sql_feedback_store_methods {
                 }
                 item.rev = expected_rev + 1;
                 save(&mut tx, &item, expected_rev).await?;
+                daily(&mut tx, Some(&orig), Some(&item)).await?;
                 if item.status == Status::Rejected && before.0 != Status::Rejected {
                     if let Some(mail) = $crate::feedback_logic::mails::rejected(&item) {
                         $crate::enqueue_mail_in_tx!(tx, &mail)?;
@@ -209,6 +212,9 @@ macro_rules! impl_sql_feedback_store_methods {
                         if let Some(mail) = $crate::feedback_logic::mails::answer(&item, &dup) {
                             $crate::enqueue_mail_in_tx!(tx, &mail)?;
                         }
+                        let mut answered = dup.clone();
+                        answered.answered_on = Some(vn_date(now));
+                        daily(&mut tx, Some(&dup), Some(&answered)).await?;
                     }
                     sqlx::query(
                         "UPDATE feedback_items SET answer_text = $2, answered_at = $3, answered_on = $4, rev = rev + 1, updated_at = $3 \
@@ -318,70 +324,108 @@ macro_rules! impl_sql_feedback_store_methods {
             async fn feedback_stats(
                 &self, from: NaiveDate, to: NaiveDate, as_of: NaiveDate, orgs: Option<&[String]>, group: FeedbackGroupBy,
             ) -> StoreResult<Vec<FeedbackStatsRow>> {
-                let key = match group {
-                    // `|| ''` keeps the planner on the covering period index (no per-row lookups).
-                    FeedbackGroupBy::Agency => "current_org || ''",
-                    FeedbackGroupBy::Sector => "COALESCE(sector_id, '')",
-                    FeedbackGroupBy::Procedure => "COALESCE(procedure_code, '')",
-                    FeedbackGroupBy::Month => "received_on || ''",
+                // Figures that do not depend on `as_of` come from `feedback_daily` (one row per
+                // received day, agency and value); the rest is read from `feedback_items` over
+                // an index: open items overdue as of `as_of`, and answers given after `as_of`
+                // (these count as pending on `as_of`, not as answered).
+                let (dim, agg_key, raw_key) = match group {
+                    // `|| ''` keeps the planner on the covering indexes (no per-row lookups).
+                    FeedbackGroupBy::Agency => ("agency", "org_id", "current_org || ''"),
+                    FeedbackGroupBy::Sector => ("sector", "val", "COALESCE(sector_id, '')"),
+                    FeedbackGroupBy::Procedure => ("procedure", "val", "COALESCE(procedure_code, '')"),
+                    FeedbackGroupBy::Month => ("agency", "day || ''", "received_on || ''"),
                 };
-                let mut qb = sqlx::QueryBuilder::<Db>::new(format!(
-                    "SELECT {key} AS k, COUNT(*) AS received, \
-                     SUM(CASE WHEN status NOT IN ('rejected', 'duplicate') THEN 1 ELSE 0 END) AS accepted, \
-                     SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END) AS rejected, \
-                     SUM(CASE WHEN was_transferred THEN 1 ELSE 0 END) AS transferred, "
-                ));
-                qb.push("SUM(CASE WHEN answered_on IS NOT NULL AND answered_on <= ").push_bind(as_of)
-                    .push(" AND answered_on <= due_on THEN 1 ELSE 0 END) AS on_time, ");
-                qb.push("SUM(CASE WHEN answered_on IS NOT NULL AND answered_on <= ").push_bind(as_of)
-                    .push(" AND answered_on > due_on THEN 1 ELSE 0 END) AS late, ");
-                qb.push("SUM(CASE WHEN (is_open OR answered_on > ").push_bind(as_of).push(") AND due_on >= ").push_bind(as_of)
-                    .push(" THEN 1 ELSE 0 END) AS within, ");
-                qb.push("SUM(CASE WHEN (is_open OR answered_on > ").push_bind(as_of).push(") AND due_on < ").push_bind(as_of)
-                    .push(" THEN 1 ELSE 0 END) AS overdue, ");
-                qb.push("SUM(CASE WHEN rating IN ('satisfied', 'neutral') THEN 1 ELSE 0 END) AS satisfied, \
-                         SUM(CASE WHEN rating = 'dissatisfied' THEN 1 ELSE 0 END) AS dissatisfied, \
-                         SUM(CASE WHEN reopen_count > 0 THEN 1 ELSE 0 END) AS reopened FROM feedback_items WHERE received_on >= ");
-                qb.push_bind(from).push(" AND received_on <= ").push_bind(to);
-                if let Some(orgs) = orgs {
-                    if orgs.is_empty() {
-                        qb.push(" AND 1 = 0");
-                    } else {
-                        qb.push(" AND current_org IN (");
-                        let mut sep = qb.separated(", ");
-                        for o in orgs {
-                            sep.push_bind(o.as_str());
+                fn push_orgs<'a>(qb: &mut sqlx::QueryBuilder<'a, Db>, col: &str, orgs: Option<&'a [String]>) {
+                    if let Some(orgs) = orgs {
+                        if orgs.is_empty() {
+                            qb.push(" AND 1 = 0");
+                        } else {
+                            qb.push(format!(" AND {col} IN ("));
+                            let mut sep = qb.separated(", ");
+                            for o in orgs {
+                                sep.push_bind(o.as_str());
+                            }
+                            qb.push(")");
                         }
-                        qb.push(")");
                     }
                 }
-                qb.push(format!(" GROUP BY {key} ORDER BY {key}"));
-                let rows = qb.build().fetch_all(&self.pool).await.map_err(map_err)?;
-                let mut out: Vec<FeedbackStatsRow> = Vec::new();
-                for r in &rows {
-                    let k: String = r.try_get("k").map_err(map_err)?;
-                    let k = if group == FeedbackGroupBy::Month { k.chars().take(7).collect() } else { k };
+                let month = group == FeedbackGroupBy::Month;
+                let norm = |k: String| if month { k.chars().take(7).collect() } else { k };
+                let mut acc: std::collections::BTreeMap<String, FeedbackStatsRow> = std::collections::BTreeMap::new();
+                fn entry<'m>(acc: &'m mut std::collections::BTreeMap<String, FeedbackStatsRow>, k: String) -> &'m mut FeedbackStatsRow {
+                    acc.entry(k.clone()).or_insert_with(|| FeedbackStatsRow { key: k, ..FeedbackStatsRow::default() })
+                }
+
+                let mut qb = sqlx::QueryBuilder::<Db>::new(format!(
+                    "SELECT {agg_key} AS k, CAST(SUM(received) AS BIGINT) AS received, CAST(SUM(accepted) AS BIGINT) AS accepted, \
+                     CAST(SUM(rejected) AS BIGINT) AS rejected, CAST(SUM(transferred) AS BIGINT) AS transferred, \
+                     CAST(SUM(answered_on_time) AS BIGINT) AS on_time, CAST(SUM(answered_late) AS BIGINT) AS late, \
+                     CAST(SUM(open_items) AS BIGINT) AS open_items, CAST(SUM(satisfied) AS BIGINT) AS satisfied, \
+                     CAST(SUM(dissatisfied) AS BIGINT) AS dissatisfied, CAST(SUM(reopened) AS BIGINT) AS reopened \
+                     FROM feedback_daily WHERE dim = "
+                ));
+                qb.push_bind(dim).push(" AND day >= ").push_bind(from).push(" AND day <= ").push_bind(to);
+                push_orgs(&mut qb, "org_id", orgs);
+                qb.push(format!(" GROUP BY {agg_key}"));
+                for r in &qb.build().fetch_all(&self.pool).await.map_err(map_err)? {
                     let g = |c: &str| -> StoreResult<i64> { Ok(r.try_get::<Option<i64>, _>(c).map_err(map_err)?.unwrap_or(0)) };
-                    let row = FeedbackStatsRow {
-                        key: k,
-                        received: g("received")?,
-                        accepted: g("accepted")?,
-                        rejected: g("rejected")?,
-                        transferred: g("transferred")?,
-                        answered_on_time: g("on_time")?,
-                        answered_late: g("late")?,
-                        pending_within_term: g("within")?,
-                        overdue: g("overdue")?,
-                        satisfied: g("satisfied")?,
-                        dissatisfied: g("dissatisfied")?,
-                        reopened: g("reopened")?,
-                    };
-                    match out.last_mut() {
-                        Some(last) if last.key == row.key => add_row(last, &row),
-                        _ => out.push(row),
-                    }
+                    let e = entry(&mut acc, norm(r.try_get("k").map_err(map_err)?));
+                    e.received += g("received")?;
+                    e.accepted += g("accepted")?;
+                    e.rejected += g("rejected")?;
+                    e.transferred += g("transferred")?;
+                    e.answered_on_time += g("on_time")?;
+                    e.answered_late += g("late")?;
+                    // All open items are pending; those overdue as of `as_of` move below.
+                    e.pending_within_term += g("open_items")?;
+                    e.satisfied += g("satisfied")?;
+                    e.dissatisfied += g("dissatisfied")?;
+                    e.reopened += g("reopened")?;
                 }
-                Ok(out)
+
+                let mut qb = sqlx::QueryBuilder::<Db>::new(format!(
+                    "SELECT {raw_key} AS k, COUNT(*) AS n FROM feedback_items WHERE is_open = "
+                ));
+                qb.push_bind(true).push(" AND received_on >= ").push_bind(from).push(" AND received_on <= ").push_bind(to)
+                    .push(" AND due_on < ").push_bind(as_of);
+                push_orgs(&mut qb, "current_org", orgs);
+                qb.push(format!(" GROUP BY {raw_key}"));
+                for r in &qb.build().fetch_all(&self.pool).await.map_err(map_err)? {
+                    let n: i64 = r.try_get("n").map_err(map_err)?;
+                    let e = entry(&mut acc, norm(r.try_get("k").map_err(map_err)?));
+                    e.pending_within_term -= n;
+                    e.overdue += n;
+                }
+
+                // Answers given after `as_of`: walk the distinct answer days after `as_of`
+                // (one index seek each; none when `as_of` is today), then seek the period
+                // within each day on (answered_on, received_on).
+                let mut qb = sqlx::QueryBuilder::<Db>::new(
+                    "WITH RECURSIVE days(d) AS (SELECT MIN(answered_on) FROM feedback_items WHERE answered_on > ",
+                );
+                qb.push_bind(as_of).push(
+                    " UNION ALL SELECT (SELECT MIN(answered_on) FROM feedback_items WHERE answered_on > days.d) FROM days WHERE days.d IS NOT NULL) ",
+                );
+                qb.push(format!(
+                    "SELECT {raw_key} AS k, \
+                     SUM(CASE WHEN answered_on <= due_on THEN 1 ELSE 0 END) AS on_time, \
+                     SUM(CASE WHEN answered_on > due_on THEN 1 ELSE 0 END) AS late, "
+                ));
+                qb.push("SUM(CASE WHEN NOT is_open AND due_on >= ").push_bind(as_of).push(" THEN 1 ELSE 0 END) AS within, ");
+                qb.push("SUM(CASE WHEN NOT is_open AND due_on < ").push_bind(as_of).push(" THEN 1 ELSE 0 END) AS overdue ");
+                qb.push("FROM days JOIN feedback_items ON answered_on = days.d WHERE received_on >= ").push_bind(from)
+                    .push(" AND received_on <= ").push_bind(to);
+                push_orgs(&mut qb, "current_org", orgs);
+                qb.push(format!(" GROUP BY {raw_key}"));
+                for r in &qb.build().fetch_all(&self.pool).await.map_err(map_err)? {
+                    let g = |c: &str| -> StoreResult<i64> { Ok(r.try_get::<Option<i64>, _>(c).map_err(map_err)?.unwrap_or(0)) };
+                    let e = entry(&mut acc, norm(r.try_get("k").map_err(map_err)?));
+                    e.answered_on_time -= g("on_time")?;
+                    e.answered_late -= g("late")?;
+                    e.pending_within_term += g("within")?;
+                    e.overdue += g("overdue")?;
+                }
+                Ok(acc.into_values().filter(|r| r.received > 0).collect())
             }
 
             async fn feedback_count_for_procedure(&self, code: &str) -> StoreResult<i64> {
@@ -423,10 +467,12 @@ macro_rules! impl_sql_feedback_store_methods {
                         continue;
                     }
                     let old_rev = item.rev;
+                    let orig = item.clone();
                     item.rev += 1;
                     item.escalation = Some(level.as_str().to_string());
                     item.updated_at = now;
                     save(&mut tx, &item, old_rev).await?;
+                    daily(&mut tx, Some(&orig), Some(&item)).await?;
                     let st = (item.status.as_str(), item.current_org.as_str());
                     event(&mut tx, item.id, now, "hệ thống", "escalate", st, st, level.as_str()).await?;
                     let recipients = if level == EscalationLevel::WorkingGroup {
@@ -477,18 +523,5 @@ macro_rules! impl_sql_feedback_store_methods {
             })
         }
 
-        fn add_row(a: &mut FeedbackStatsRow, b: &FeedbackStatsRow) {
-            a.received += b.received;
-            a.accepted += b.accepted;
-            a.rejected += b.rejected;
-            a.transferred += b.transferred;
-            a.answered_on_time += b.answered_on_time;
-            a.answered_late += b.answered_late;
-            a.pending_within_term += b.pending_within_term;
-            a.overdue += b.overdue;
-            a.satisfied += b.satisfied;
-            a.dissatisfied += b.dissatisfied;
-            a.reopened += b.reopened;
-        }
     };
 }

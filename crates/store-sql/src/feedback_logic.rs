@@ -404,3 +404,127 @@ pub mod mails {
         }
     }
 }
+
+/// The figures one item contributes to `feedback_daily` (migration 0009), independent of the
+/// reference date. Keep in step with the backfill in `0009_feedback_daily.sql`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Figures {
+    /// Always 1.
+    pub received: i64,
+    /// Not rejected, not a duplicate.
+    pub accepted: i64,
+    /// Rejected.
+    pub rejected: i64,
+    /// Transferred at least once.
+    pub transferred: i64,
+    /// Answered on or before the due date.
+    pub on_time: i64,
+    /// Answered after the due date.
+    pub late: i64,
+    /// Still open.
+    pub open: i64,
+    /// Rated satisfied or neutral.
+    pub satisfied: i64,
+    /// Rated dissatisfied.
+    pub dissatisfied: i64,
+    /// Reopened at least once.
+    pub reopened: i64,
+}
+
+impl Figures {
+    /// The figures of `item`.
+    pub fn of(item: &FeedbackItem) -> Self {
+        use thutuc_domain::feedback::Rating;
+        let b = |v: bool| i64::from(v);
+        Self {
+            received: 1,
+            accepted: b(!matches!(item.status, Status::Rejected | Status::Duplicate)),
+            rejected: b(item.status == Status::Rejected),
+            transferred: b(item.was_transferred),
+            on_time: b(item.answered_on.is_some_and(|a| a <= item.due_on)),
+            late: b(item.answered_on.is_some_and(|a| a > item.due_on)),
+            open: b(item.status.is_open()),
+            satisfied: b(matches!(
+                item.rating,
+                Some(Rating::Satisfied | Rating::Neutral)
+            )),
+            dissatisfied: b(item.rating == Some(Rating::Dissatisfied)),
+            reopened: b(item.reopen_count > 0),
+        }
+    }
+
+    /// `self - other`, field by field.
+    pub fn minus(self, o: Self) -> Self {
+        Self {
+            received: self.received - o.received,
+            accepted: self.accepted - o.accepted,
+            rejected: self.rejected - o.rejected,
+            transferred: self.transferred - o.transferred,
+            on_time: self.on_time - o.on_time,
+            late: self.late - o.late,
+            open: self.open - o.open,
+            satisfied: self.satisfied - o.satisfied,
+            dissatisfied: self.dissatisfied - o.dissatisfied,
+            reopened: self.reopened - o.reopened,
+        }
+    }
+
+    /// True when every figure is zero.
+    pub fn is_zero(self) -> bool {
+        self == Self::default()
+    }
+}
+
+/// A `feedback_daily` key: `(dim, day, org_id, val)`.
+pub type DailyKey = (&'static str, chrono::NaiveDate, String, String);
+
+/// The `feedback_daily` rows an item counts in.
+pub fn daily_keys(item: &FeedbackItem) -> [DailyKey; 3] {
+    let org = item.current_org.clone();
+    let day = item.received_on;
+    [
+        ("agency", day, org.clone(), String::new()),
+        (
+            "sector",
+            day,
+            org.clone(),
+            item.sector_id.clone().unwrap_or_default(),
+        ),
+        (
+            "procedure",
+            day,
+            org,
+            item.procedure_code.clone().unwrap_or_default(),
+        ),
+    ]
+}
+
+/// The changes to `feedback_daily` when an item goes from `old` to `new` (`None`: absent):
+/// `(key, delta)` for every row whose figures move.
+pub fn daily_deltas(
+    old: Option<&FeedbackItem>,
+    new: Option<&FeedbackItem>,
+) -> Vec<(DailyKey, Figures)> {
+    let mut out = Vec::new();
+    let olds = old.map(|o| (daily_keys(o), Figures::of(o)));
+    let news = new.map(|n| (daily_keys(n), Figures::of(n)));
+    for d in 0..3 {
+        match (&olds, &news) {
+            (Some((ok, of)), Some((nk, nf))) if ok[d] == nk[d] => {
+                let delta = nf.minus(*of);
+                if !delta.is_zero() {
+                    out.push((nk[d].clone(), delta));
+                }
+            }
+            _ => {
+                if let Some((ok, of)) = &olds {
+                    out.push((ok[d].clone(), Figures::default().minus(*of)));
+                }
+                if let Some((nk, nf)) = &news {
+                    out.push((nk[d].clone(), *nf));
+                }
+            }
+        }
+    }
+    out
+}

@@ -187,6 +187,30 @@ macro_rules! impl_sql_feedback_store {
                 Ok(())
             }
 
+            /// Moves the item's figures in `feedback_daily` from `old` to `new`, in `tx`.
+            async fn daily(tx: &mut Tx, old: Option<&FeedbackItem>, new: Option<&FeedbackItem>) -> StoreResult<()> {
+                for ((dim, day, org, val), f) in $crate::feedback_logic::daily_deltas(old, new) {
+                    sqlx::query(
+                        "INSERT INTO feedback_daily (dim, day, org_id, val, received, accepted, rejected, transferred, answered_on_time, \
+                         answered_late, open_items, satisfied, dissatisfied, reopened) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                         ON CONFLICT (dim, day, org_id, val) DO UPDATE SET received = feedback_daily.received + excluded.received, \
+                         accepted = feedback_daily.accepted + excluded.accepted, rejected = feedback_daily.rejected + excluded.rejected, \
+                         transferred = feedback_daily.transferred + excluded.transferred, \
+                         answered_on_time = feedback_daily.answered_on_time + excluded.answered_on_time, \
+                         answered_late = feedback_daily.answered_late + excluded.answered_late, \
+                         open_items = feedback_daily.open_items + excluded.open_items, satisfied = feedback_daily.satisfied + excluded.satisfied, \
+                         dissatisfied = feedback_daily.dissatisfied + excluded.dissatisfied, reopened = feedback_daily.reopened + excluded.reopened",
+                    )
+                    .bind(dim).bind(day).bind(org).bind(val)
+                    .bind(f.received).bind(f.accepted).bind(f.rejected).bind(f.transferred).bind(f.on_time)
+                    .bind(f.late).bind(f.open).bind(f.satisfied).bind(f.dissatisfied).bind(f.reopened)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(map_err)?;
+                }
+                Ok(())
+            }
+
             async fn exists(tx: &mut Tx, sql: &str, key: &str) -> StoreResult<bool> {
                 let n: i64 = sqlx::query_scalar(sql).bind(key).fetch_one(&mut **tx).await.map_err(map_err)?;
                 Ok(n > 0)

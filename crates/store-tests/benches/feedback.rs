@@ -138,6 +138,15 @@ async fn load(s: &thutuc_store_sqlite::SqliteStore, n: usize) {
     sqlx::query(&sql).execute(pool).await.expect("items");
     sqlx::query("INSERT OR IGNORE INTO feedback_dup_keys (band_key, item_id) SELECT k.band_key, i.id FROM feedback_items i JOIN tpl_keys k ON k.tpl = (i.id - 1) % 400")
         .execute(pool).await.expect("dup keys");
+    // The rows were written behind the store's back: rebuild the per-day statistics table with
+    // the backfill statement of migration 0009 (the store keeps it current on every change).
+    let m = include_str!("../../store-sqlite/migrations/0009_feedback_daily.sql");
+    let start = m.find("INSERT INTO feedback_daily").expect("backfill");
+    let end = start + m[start..].find(';').expect("end of backfill");
+    sqlx::query(&m[start..end])
+        .execute(pool)
+        .await
+        .expect("daily");
     sqlx::query("ANALYZE").execute(pool).await.expect("analyze");
 }
 

@@ -873,6 +873,425 @@ async fn stale_revisions_conflict_and_escalation_is_idempotent<S: Store>(s: S) {
     );
 }
 
+async fn answer<S: Store>(
+    s: &S,
+    it: FeedbackItem,
+    officer: &FeedbackActor,
+    leader: &FeedbackActor,
+    at: DateTime<Utc>,
+) -> FeedbackItem {
+    let evaluation = Evaluation {
+        findings: Criterion::ALL
+            .iter()
+            .map(|c| (*c, Verdict::Met, String::new()))
+            .collect(),
+    };
+    let mut it = it;
+    for (who, a) in [
+        (
+            officer,
+            FeedbackAction::Evaluate {
+                evaluation,
+                outcome: Outcome::Recommend,
+            },
+        ),
+        (
+            officer,
+            FeedbackAction::DraftAnswer {
+                text: "Trả lời.".into(),
+                is_public: false,
+            },
+        ),
+        (leader, FeedbackAction::ApproveAnswer),
+    ] {
+        it = act(s, &it, who, a, at).await.expect("answer step");
+    }
+    it
+}
+
+/// The statistics as the straightforward computation over every raw item.
+fn naive_stats(
+    items: &[FeedbackItem],
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    as_of: chrono::NaiveDate,
+    orgs: Option<&[String]>,
+    group: FeedbackGroupBy,
+) -> Vec<FeedbackStatsRow> {
+    let mut acc: std::collections::BTreeMap<String, FeedbackStatsRow> = Default::default();
+    for i in items {
+        if i.received_on < from || i.received_on > to {
+            continue;
+        }
+        if orgs.is_some_and(|o| !o.contains(&i.current_org)) {
+            continue;
+        }
+        let key = match group {
+            FeedbackGroupBy::Agency => i.current_org.clone(),
+            FeedbackGroupBy::Sector => i.sector_id.clone().unwrap_or_default(),
+            FeedbackGroupBy::Procedure => i.procedure_code.clone().unwrap_or_default(),
+            FeedbackGroupBy::Month => i.received_on.format("%Y-%m").to_string(),
+        };
+        let r = acc.entry(key.clone()).or_insert_with(|| FeedbackStatsRow {
+            key,
+            ..FeedbackStatsRow::default()
+        });
+        let b = |v: bool| i64::from(v);
+        let answered = i.answered_on.filter(|a| *a <= as_of);
+        let pending = i.status.is_open() || i.answered_on.is_some_and(|a| a > as_of);
+        r.received += 1;
+        r.accepted += b(!matches!(i.status, Status::Rejected | Status::Duplicate));
+        r.rejected += b(i.status == Status::Rejected);
+        r.transferred += b(i.was_transferred);
+        r.answered_on_time += b(answered.is_some_and(|a| a <= i.due_on));
+        r.answered_late += b(answered.is_some_and(|a| a > i.due_on));
+        r.pending_within_term += b(pending && i.due_on >= as_of);
+        r.overdue += b(pending && i.due_on < as_of);
+        r.satisfied += b(matches!(
+            i.rating,
+            Some(Rating::Satisfied | Rating::Neutral)
+        ));
+        r.dissatisfied += b(i.rating == Some(Rating::Dissatisfied));
+        r.reopened += b(i.reopen_count > 0);
+    }
+    acc.into_values().collect()
+}
+
+async fn statistics_from_the_daily_table_equal_the_raw_rows<S: Store>(s: S) {
+    seed_orgs(&s).await;
+    let officer = user(&s, "cb@btp.gov.vn", "officer").await;
+    let leader = user(&s, "ld@btp.gov.vn", "leader").await;
+    let sender = FeedbackActor {
+        user_id: None,
+        label: "người gửi".into(),
+    };
+    let day = |n: i64| t0() + Duration::days(n);
+    let mut items = Vec::new();
+    for n in 0..14u64 {
+        let org = if n % 4 == 3 { "BYT" } else { "BTP" };
+        let mut sub = submission(
+            900 + n,
+            org,
+            &format!("{TEXT} Việc {n}."),
+            day(i64::try_from(n * 9).expect("n")),
+        );
+        sub.item.procedure_code = match n % 3 {
+            0 => None,
+            1 => Some("2.000001".into()),
+            _ => Some("1.000080".into()),
+        };
+        items.push(s.submit_feedback(&sub, clock()).await.expect("submit"));
+    }
+    let classify = |c: Classification, sector: &str| FeedbackAction::Classify {
+        classification: c,
+        content_kind: ContentKind::Unrealistic,
+        sector_id: Some(sector.into()),
+        reason: Some("Là khiếu nại".into()),
+    };
+    let mut done = Vec::new();
+    for (n, it) in items.into_iter().enumerate() {
+        let at = it.received_at;
+        let mut it = act(&s, &it, &officer, FeedbackAction::Register, at)
+            .await
+            .expect("register");
+        let sector = if n % 2 == 0 { "ho-tich" } else { "dat-dai" };
+        it = match n {
+            // Rejected.
+            0 => act(
+                &s,
+                &it,
+                &officer,
+                classify(Classification::NotAccepted, sector),
+                at,
+            )
+            .await
+            .expect("reject"),
+            // Transferred to another agency and still open there.
+            1 | 5 => {
+                let it = act(
+                    &s,
+                    &it,
+                    &officer,
+                    classify(Classification::OutsideCompetence, sector),
+                    at,
+                )
+                .await
+                .expect("c");
+                act(
+                    &s,
+                    &it,
+                    &officer,
+                    FeedbackAction::Transfer {
+                        to_org: if it.current_org == "BYT" {
+                            "BTP".into()
+                        } else {
+                            "BYT".into()
+                        },
+                        note: String::new(),
+                    },
+                    at + Duration::days(3),
+                )
+                .await
+                .expect("transfer")
+            }
+            // Registered only: open, overdue later on.
+            2 | 9 => it,
+            // Answered on time, then rated.
+            3 | 7 => {
+                let it = act(
+                    &s,
+                    &it,
+                    &officer,
+                    classify(Classification::WithinCompetence, sector),
+                    at,
+                )
+                .await
+                .expect("c");
+                let it = answer(&s, it, &officer, &leader, at + Duration::days(5)).await;
+                let r = if n == 3 {
+                    Rating::Satisfied
+                } else {
+                    Rating::Neutral
+                };
+                act(
+                    &s,
+                    &it,
+                    &sender,
+                    FeedbackAction::Rate(r),
+                    at + Duration::days(6),
+                )
+                .await
+                .expect("rate")
+            }
+            // Answered late, rated dissatisfied, reopened (open again with a new term).
+            4 | 10 => {
+                let it = act(
+                    &s,
+                    &it,
+                    &officer,
+                    classify(Classification::WithinCompetence, sector),
+                    at,
+                )
+                .await
+                .expect("c");
+                let it = answer(&s, it, &officer, &leader, at + Duration::days(40)).await;
+                let it = act(
+                    &s,
+                    &it,
+                    &sender,
+                    FeedbackAction::Rate(Rating::Dissatisfied),
+                    at + Duration::days(41),
+                )
+                .await
+                .expect("rate");
+                if n == 4 {
+                    act(
+                        &s,
+                        &it,
+                        &sender,
+                        FeedbackAction::Reopen {
+                            reason: "Chưa thỏa đáng".into(),
+                        },
+                        at + Duration::days(42),
+                    )
+                    .await
+                    .expect("reopen")
+                } else {
+                    it
+                }
+            }
+            // Paused, extended, answered later (after some reference dates below).
+            6 => {
+                let it = act(
+                    &s,
+                    &it,
+                    &officer,
+                    classify(Classification::WithinCompetence, sector),
+                    at,
+                )
+                .await
+                .expect("c");
+                let it = act(
+                    &s,
+                    &it,
+                    &officer,
+                    FeedbackAction::RequestInfo,
+                    at + Duration::days(1),
+                )
+                .await
+                .expect("pause");
+                let it = act(
+                    &s,
+                    &it,
+                    &officer,
+                    FeedbackAction::InfoReceived,
+                    at + Duration::days(4),
+                )
+                .await
+                .expect("resume");
+                let it = act(
+                    &s,
+                    &it,
+                    &officer,
+                    FeedbackAction::Extend { days: 5 },
+                    at + Duration::days(5),
+                )
+                .await
+                .expect("extend");
+                answer(&s, it, &officer, &leader, at + Duration::days(25)).await
+            }
+            // Transferred, then answered by the new agency.
+            8 => {
+                let it = act(
+                    &s,
+                    &it,
+                    &officer,
+                    classify(Classification::OutsideCompetence, sector),
+                    at,
+                )
+                .await
+                .expect("c");
+                let it = act(
+                    &s,
+                    &it,
+                    &officer,
+                    FeedbackAction::Transfer {
+                        to_org: "BYT".into(),
+                        note: "đúng thẩm quyền".into(),
+                    },
+                    at + Duration::days(1),
+                )
+                .await
+                .expect("transfer");
+                let it = act(
+                    &s,
+                    &it,
+                    &officer,
+                    FeedbackAction::Register,
+                    at + Duration::days(1),
+                )
+                .await
+                .expect("register");
+                let it = act(
+                    &s,
+                    &it,
+                    &officer,
+                    classify(Classification::WithinCompetence, sector),
+                    at + Duration::days(1),
+                )
+                .await
+                .expect("c");
+                answer(&s, it, &officer, &leader, at + Duration::days(12)).await
+            }
+            // Merged into item 12 before it is answered; answered with it.
+            11 | 13 => it,
+            _ => it,
+        };
+        done.push(it);
+    }
+    // Item 11 duplicates item 12; item 12 is answered (item 11 with it); item 13 stays open.
+    let dup = act(
+        &s,
+        &done[11],
+        &officer,
+        FeedbackAction::MarkDuplicate { of: done[12].id },
+        day(100),
+    )
+    .await
+    .expect("dup");
+    let canon = s.feedback(done[12].id).await.expect("canon");
+    let canon = act(
+        &s,
+        &canon,
+        &officer,
+        classify(Classification::WithinCompetence, "ho-tich"),
+        day(108),
+    )
+    .await
+    .expect("c");
+    answer(&s, canon, &officer, &leader, day(112)).await;
+    assert!(s.feedback(dup.id).await.expect("dup").answered_on.is_some());
+    let escalated = s
+        .escalate_feedback(d("2026-12-31"), clock())
+        .await
+        .expect("escalate");
+    assert!(!escalated.is_empty());
+
+    let all = s
+        .list_feedback(&FeedbackFilter {
+            limit: 500,
+            ..FeedbackFilter::default()
+        })
+        .await
+        .expect("all")
+        .items;
+    assert_eq!(all.len(), 14);
+    let btp = vec!["BTP".to_string()];
+    let none: Vec<String> = Vec::new();
+    let mut checked = 0;
+    for (from, to) in [
+        ("2026-01-01", "2026-12-31"),
+        ("2026-03-10", "2026-04-20"),
+        ("2026-05-01", "2026-05-01"),
+    ] {
+        for as_of in [
+            "2026-02-01",
+            "2026-03-20",
+            "2026-04-15",
+            "2026-05-10",
+            "2026-07-01",
+            "2027-01-01",
+        ] {
+            for orgs in [None, Some(btp.as_slice()), Some(none.as_slice())] {
+                for group in [
+                    FeedbackGroupBy::Agency,
+                    FeedbackGroupBy::Sector,
+                    FeedbackGroupBy::Procedure,
+                    FeedbackGroupBy::Month,
+                ] {
+                    let (from, to, as_of) = (d(from), d(to), d(as_of));
+                    let fast = s
+                        .feedback_stats(from, to, as_of, orgs, group)
+                        .await
+                        .expect("stats");
+                    let slow = naive_stats(&all, from, to, as_of, orgs, group);
+                    assert_eq!(
+                        fast, slow,
+                        "{from}..{to} as of {as_of}, {orgs:?}, {group:?}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 3 * 6 * 3 * 4);
+    let year = s
+        .feedback_stats(
+            d("2026-01-01"),
+            d("2026-12-31"),
+            d("2027-01-01"),
+            None,
+            FeedbackGroupBy::Agency,
+        )
+        .await
+        .expect("year");
+    let total = |f: fn(&FeedbackStatsRow) -> i64| year.iter().map(f).sum::<i64>();
+    assert_eq!(
+        (
+            total(|r| r.received),
+            total(|r| r.rejected),
+            total(|r| r.transferred),
+            total(|r| r.reopened)
+        ),
+        (14, 1, 3, 1)
+    );
+    assert!(
+        total(|r| r.answered_late) >= 1
+            && total(|r| r.answered_on_time) >= 3
+            && total(|r| r.overdue) >= 3
+    );
+}
+
 contract_tests!(
     submit_is_durable_with_attachments_and_refuses_bad_files,
     register_numbers_have_no_gaps_under_concurrency,
@@ -881,4 +1300,5 @@ contract_tests!(
     inbox_filters_paginate_and_statistics_group,
     duplicates_are_suggested_linked_and_answered_together,
     stale_revisions_conflict_and_escalation_is_idempotent,
+    statistics_from_the_daily_table_equal_the_raw_rows,
 );

@@ -61,6 +61,20 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
 
 /// Builds the whole router with explicit portal settings.
 pub fn router_with<S: Store>(state: AppState<S>, pages_cfg: session::PagesConfig) -> Router {
+    router_full(
+        state,
+        pages_cfg,
+        api::feedback::service::FeedbackRuntime::from_env(),
+    )
+}
+
+/// Builds the whole router with explicit portal and feedback settings (the server passes the
+/// `[feedback]` deadlines of `thutuc.toml` here).
+pub fn router_full<S: Store>(
+    state: AppState<S>,
+    pages_cfg: session::PagesConfig,
+    feedback: api::feedback::service::FeedbackRuntime,
+) -> Router {
     use api::*;
     let v1 = Router::new()
         .route("/procedures", get(procedures::list::<S>))
@@ -152,7 +166,7 @@ pub fn router_with<S: Store>(state: AppState<S>, pages_cfg: session::PagesConfig
         ))
         .method_not_allowed_fallback(pages::not_allowed);
     let metrics = state.metrics.clone();
-    let feedback_rt = std::sync::Arc::new(api::feedback::service::FeedbackRuntime::from_env());
+    let feedback_rt = std::sync::Arc::new(feedback);
     Router::new()
         .nest("/api/v1", v1)
         .route("/healthz", get(system::healthz::<S>))

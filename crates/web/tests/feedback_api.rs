@@ -677,3 +677,240 @@ async fn the_open311_facade_validates_against_the_georeport_v2_schemas() {
         .await;
     assert!(s.is_client_error());
 }
+
+/// The application with `[feedback]` deadlines as the server passes them from `thutuc.toml`.
+async fn with_deadlines(mut app: App, cfg: thutuc_domain::feedback::DeadlineConfig) -> App {
+    let state = thutuc_web::AppState::new(
+        app.store.clone(),
+        thutuc_domain::params::PublicationRules::default(),
+        thutuc_domain::calendar::Calendar::default_vn().expect("calendar"),
+    )
+    .await
+    .expect("state");
+    app.router = thutuc_web::router_full(
+        state,
+        thutuc_web::session::PagesConfig::from_env(),
+        thutuc_web::api::feedback::service::FeedbackRuntime::from_env().with_deadlines(cfg),
+    );
+    app
+}
+
+#[tokio::test]
+async fn a_reopen_after_the_configured_window_is_refused_and_changes_nothing() {
+    use thutuc_domain::feedback::{DeadlineConfig, DeadlinePolicy};
+    let mut cfg = DeadlineConfig::default();
+    // Bộ Y tế lets senders reopen only on the day of the answer (0 days): any later instant
+    // is after the window.
+    cfg.agencies.insert(
+        "BYT".into(),
+        DeadlinePolicy {
+            reopen_window_days: 0,
+            ..DeadlinePolicy::default()
+        },
+    );
+    let app = with_deadlines(app().await, cfg).await;
+    let (code, id) = answered_item(&app).await;
+    let snapshot = |v: &Value| {
+        (
+            v["item"]["rev"].clone(),
+            v["item"]["status"].clone(),
+            v["item"]["reopen_count"].clone(),
+            v["item"]["answered_on"].clone(),
+            v["item"]["is_public"].clone(),
+            v["history"].as_array().map(Vec::len),
+        )
+    };
+    let (_, before) = app
+        .call(
+            "GET",
+            &format!("/api/v1/feedback/{id}"),
+            Some("tok-wg"),
+            None,
+        )
+        .await;
+    // The JSON API.
+    let (s, v) = app
+        .call(
+            "POST",
+            &format!("/api/v1/feedback/track/{code}/reopen"),
+            None,
+            Some(json!({"reason": "Câu trả lời chưa giải quyết vướng mắc"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let detail = v["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.contains("đã quá thời hạn mở lại") && detail.contains("reopen window"),
+        "{v}"
+    );
+    // The public tracking page.
+    let form =
+        format!("ma={code}&reason=C%C3%A2u+tr%E1%BA%A3+l%E1%BB%9Di+ch%C6%B0a+%C4%91%E1%BB%A7");
+    let (s, html) = app
+        .raw(
+            Request::post("/phan-anh/tra-cuu")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form))
+                .expect("req"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("đã quá thời hạn mở lại"), "{html}");
+    let (_, after) = app
+        .call(
+            "GET",
+            &format!("/api/v1/feedback/{id}"),
+            Some("tok-wg"),
+            None,
+        )
+        .await;
+    assert_eq!(snapshot(&before), snapshot(&after), "the item is unchanged");
+    assert_eq!(after["item"]["status"], "answered");
+    // The same item under the default 30-day window may be reopened.
+    let app = with_deadlines(app, DeadlineConfig::default()).await;
+    let (s, v) = app
+        .call(
+            "POST",
+            &format!("/api/v1/feedback/track/{code}/reopen"),
+            None,
+            Some(json!({"reason": "Câu trả lời chưa giải quyết vướng mắc"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["status"], "reopened");
+}
+
+fn b64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+async fn stored(app: &App) -> i64 {
+    let (_, v) = app
+        .call("GET", "/api/v1/feedback?limit=500", Some("tok-wg"), None)
+        .await;
+    v["total"].as_i64().expect("total")
+}
+
+#[tokio::test]
+async fn the_json_api_takes_attachments_with_the_forms_limits_and_sniffing() {
+    let app = app().await;
+    let with = |files: Value| {
+        let mut b = body(
+            "0905111222",
+            "Thủ tục đăng ký kết hôn yêu cầu giấy xác nhận tình trạng hôn nhân dù đã có cơ sở dữ liệu dân cư.",
+        );
+        b["attachments"] = files;
+        b
+    };
+    // A real PDF and a PNG: stored with the item, types sniffed from the bytes.
+    let pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n".to_vec();
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    let (s, v) = app
+        .call(
+            "POST",
+            "/api/v1/feedback",
+            None,
+            Some(with(json!([
+                {"filename": "giay-xac-nhan.pdf", "content_base64": b64(&pdf)},
+                {"filename": "anh.png", "content_base64": b64(&png)}
+            ]))),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let code = v["tracking_code"].as_str().expect("code").to_string();
+    let id = app.item_id(&code).await;
+    let (_, item) = app
+        .call(
+            "GET",
+            &format!("/api/v1/feedback/{id}"),
+            Some("tok-wg"),
+            None,
+        )
+        .await;
+    let kinds: Vec<&str> = item["attachments"]
+        .as_array()
+        .expect("attachments")
+        .iter()
+        .filter_map(|a| a["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["pdf", "png"], "{item}");
+    assert_eq!(stored(&app).await, 1);
+
+    // An executable named .pdf: refused, naming the attachment; nothing stored.
+    let exe = b"MZ\x90\x00\x03 This program cannot be run in DOS mode".to_vec();
+    let (s, v) = app
+        .call(
+            "POST",
+            "/api/v1/feedback",
+            None,
+            Some(with(json!([
+                {"filename": "giay-xac-nhan.pdf", "content_base64": b64(&pdf)},
+                {"filename": "ho-so.pdf", "content_base64": b64(&exe)}
+            ]))),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(
+        v["detail"].as_str().unwrap_or("").contains("attachment 2"),
+        "{v}"
+    );
+    // Broken base64: refused with the attachment named.
+    let (s, v) = app
+        .call(
+            "POST",
+            "/api/v1/feedback",
+            None,
+            Some(with(
+                json!([{"filename": "a.pdf", "content_base64": "JVBERi0*#"}]),
+            )),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(v["detail"].as_str().unwrap_or("").contains("base64"), "{v}");
+    // A 50 MB file: 413 with a clear message, nothing stored.
+    let big = [b"%PDF-1.7\n".as_slice(), &vec![b'0'; 50 * 1024 * 1024]].concat();
+    let (s, v) = app
+        .call(
+            "POST",
+            "/api/v1/feedback",
+            None,
+            Some(with(
+                json!([{"filename": "lon.pdf", "content_base64": b64(&big)}]),
+            )),
+        )
+        .await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
+    let detail = v["detail"].as_str().unwrap_or("");
+    assert!(
+        detail.contains("mỗi tệp đính kèm tối đa 10 MB") && detail.contains("nothing was stored"),
+        "{v}"
+    );
+    // An 11 MB file fits the body but not the per-file limit: 422, nothing stored.
+    let eleven = [b"%PDF-1.7\n".as_slice(), &vec![b'0'; 11 * 1024 * 1024]].concat();
+    let (s, v) = app
+        .call(
+            "POST",
+            "/api/v1/feedback",
+            None,
+            Some(with(
+                json!([{"filename": "vua.pdf", "content_base64": b64(&eleven)}]),
+            )),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(stored(&app).await, 1, "nothing stored half-way");
+}

@@ -32,11 +32,16 @@ use views::PublicFeedback;
 /// The feedback routes (API and Open311), ready to merge; the [`FeedbackRuntime`] arrives
 /// as an `Extension` layered over the whole router.
 pub fn router<S: Store>(state: AppState<S>) -> Router {
-    Router::new()
+    // Intake (anonymous, no audit actor) and the inbox (a read) stay outside the audit layer,
+    // which buffers JSON bodies up to 8 MB: a submission carries base64 attachments and reads
+    // its body under its own, larger limit with a clear 413.
+    let intake = Router::new()
         .route(
             "/api/v1/feedback",
             get(officer::inbox::<S>).post(submit::<S>),
         )
+        .with_state(state.clone());
+    Router::new()
         .route("/api/v1/feedback/public", get(public_list::<S>))
         .route("/api/v1/feedback/similar", get(similar_items::<S>))
         .route("/api/v1/feedback/track/{code}", get(track::<S>))
@@ -68,6 +73,7 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
             crate::api::audit::audit_writes::<S>,
         ))
         .with_state(state)
+        .merge(intake)
 }
 
 /// The client address, for rate limits.
@@ -100,7 +106,10 @@ pub fn client_ip(headers: &HeaderMap, peer: Option<&ConnectInfo<SocketAddr>>) ->
     peer.map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string())
 }
 
-/// A submission through the API (attachments: use the multipart form at `/phan-anh`).
+/// A submission through the API. Attachments travel in the JSON body as base64, under the
+/// same limits as the portal form: each file at most `THUTUC_FEEDBACK_MAX_MB` (10 MB), its
+/// type sniffed from the bytes (PDF, PNG, JPEG, DOCX, XLSX; the file name does not count),
+/// the whole body at most three files' worth; a larger body gets 413.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SubmitBody {
     /// The fields (sender_name, sender_address, sender_phone required).
@@ -110,6 +119,56 @@ pub struct SubmitBody {
     /// Honeypot: must be absent or empty.
     #[serde(default)]
     pub website: String,
+    /// Attachments (optional).
+    #[serde(default)]
+    pub attachments: Vec<ApiAttachment>,
+}
+
+/// An attachment in a JSON submission.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ApiAttachment {
+    /// File name as the sender knows it (shown to officers; the type is sniffed from the bytes).
+    pub filename: String,
+    /// The bytes in standard base64 (RFC 4648 §4, padding optional, line breaks ignored).
+    pub content_base64: String,
+}
+
+/// Decodes standard base64 (RFC 4648 §4); whitespace is ignored, padding optional.
+pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    fn val(c: u8) -> Option<u32> {
+        match c {
+            b'A'..=b'Z' => Some(u32::from(c - b'A')),
+            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
+            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        }
+    }
+    let clean: Vec<u8> = text.bytes().filter(|c| !c.is_ascii_whitespace()).collect();
+    let body = clean
+        .strip_suffix(b"==")
+        .or_else(|| clean.strip_suffix(b"="))
+        .unwrap_or(&clean);
+    if body.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(body.len() / 4 * 3 + 2);
+    for chunk in body.chunks(4) {
+        let mut n = 0u32;
+        for (i, c) in chunk.iter().enumerate() {
+            n |= val(*c)? << (18 - 6 * i);
+        }
+        let bytes = n.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    Some(out)
+}
+
+/// The body limit of a JSON submission: the portal form's limit (three files and the text)
+/// in base64.
+pub fn json_body_limit(max_attachment_bytes: usize) -> usize {
+    (max_attachment_bytes * 3 + 1024 * 1024) / 3 * 4 + 64 * 1024
 }
 
 /// Receipt returned once the submission is stored.
@@ -123,13 +182,47 @@ pub struct Receipt {
 
 /// Sends feedback (public; rate-limited per address and per phone number).
 #[utoipa::path(post, path = "/api/v1/feedback", tag = "feedback", request_body = SubmitBody,
-    responses((status = 201, description = "Stored", body = Receipt), (status = 422, description = "Invalid, every field named"), (status = 429, description = "Rate limited")))]
+    responses((status = 201, description = "Stored with its attachments", body = Receipt),
+        (status = 413, description = "Body larger than three attachments' worth (base64); nothing stored"),
+        (status = 422, description = "Invalid, every field named (including an attachment whose bytes are not an allowed type, or too large); nothing stored"),
+        (status = 429, description = "Rate limited")))]
 pub async fn submit<S: Store>(
     State(st): State<AppState<S>>,
     Extension(rt): Extension<Arc<FeedbackRuntime>>,
     ClientIp(ip): ClientIp,
-    ApiJson(body): ApiJson<SubmitBody>,
+    headers: HeaderMap,
+    body: axum::body::Body,
 ) -> WebResult<(axum::http::StatusCode, Json<Receipt>)> {
+    let json = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/json"));
+    if !json {
+        return Err(WebError::bad_request("cần Content-Type: application/json"));
+    }
+    let limit = json_body_limit(rt.max_attachment_bytes);
+    let bytes = multipart::read_body(body, limit)
+        .await
+        .map_err(|_| multipart::too_large_json(limit, rt.max_attachment_bytes))?;
+    let body: SubmitBody = serde_json::from_slice(&bytes).map_err(|e| {
+        WebError::bad_request(format!(
+            "nội dung JSON không hợp lệ / invalid JSON body: {e}"
+        ))
+    })?;
+    let mut attachments = Vec::with_capacity(body.attachments.len());
+    for (i, a) in body.attachments.iter().enumerate() {
+        let Some(data) = decode_base64(&a.content_base64) else {
+            return Err(invalid(thutuc_domain::feedback::FeedbackError::field(
+                "attachments",
+                format!("tệp đính kèm {}: nội dung base64 không hợp lệ", i + 1),
+                format!("attachment {}: invalid base64 content", i + 1),
+            )));
+        };
+        attachments.push(thutuc_store::feedback::NewAttachment {
+            filename: a.filename.clone(),
+            bytes: data,
+        });
+    }
     let mut raw = body.fields;
     if raw.channel.is_empty() {
         raw.channel = "api".into();
@@ -141,6 +234,7 @@ pub async fn submit<S: Store>(
             raw,
             honeypot: body.website,
             ip,
+            attachments,
             ..Intake::default()
         },
     )

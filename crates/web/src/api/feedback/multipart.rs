@@ -32,6 +32,22 @@ pub fn too_large(limit: usize) -> WebError {
     }
 }
 
+/// 413 for a JSON submission, naming the per-file and body limits.
+pub fn too_large_json(limit: usize, per_file: usize) -> WebError {
+    WebError {
+        status: StatusCode::PAYLOAD_TOO_LARGE,
+        title: "Dữ liệu quá lớn / Payload too large",
+        detail: format!(
+            "nội dung gửi vượt quá {} MB (mỗi tệp đính kèm tối đa {} MB trước khi mã hóa base64); không có gì được lưu / the body exceeds {} MB (each attachment at most {} MB before base64); nothing was stored",
+            limit / (1024 * 1024),
+            per_file / (1024 * 1024),
+            limit / (1024 * 1024),
+            per_file / (1024 * 1024)
+        ),
+        extra: None,
+    }
+}
+
 /// Reads the body (at most `limit` bytes).
 pub async fn read_body(body: Body, limit: usize) -> Result<Vec<u8>, WebError> {
     axum::body::to_bytes(body, limit)

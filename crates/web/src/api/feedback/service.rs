@@ -98,6 +98,12 @@ impl FeedbackRuntime {
         }
     }
 
+    /// With the deadline policies of the configuration (`[feedback]` in `thutuc.toml`).
+    pub fn with_deadlines(mut self, config: DeadlineConfig) -> Self {
+        self.config = config;
+        self
+    }
+
     /// The clock for store calls.
     pub fn clock<'a>(&'a self, cal: &'a thutuc_domain::calendar::Calendar) -> FeedbackClock<'a> {
         FeedbackClock {
