@@ -305,6 +305,14 @@ async fn main() {
             .execute(s.pool())
             .await
             .expect("analyze");
+        if let Ok(out) = std::env::var("THUTUC_BENCH_SQLITE_COPY") {
+            // A copy of the loaded database, for EXPLAIN QUERY PLAN with the sqlite3 shell.
+            sqlx::query("VACUUM INTO $1")
+                .bind(out)
+                .execute(s.pool())
+                .await
+                .expect("vacuum into");
+        }
         measure("SQLite", &s, n, ms(t)).await;
     }
     if let Some((s, guard)) = thutuc_store_tests::postgres().await {

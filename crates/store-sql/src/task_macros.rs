@@ -99,13 +99,16 @@ macro_rules! impl_sql_task_store {
             fn push_task_filters<'a>(qb: &mut sqlx::QueryBuilder<'a, Db>, f: &'a TaskFilter) {
                 qb.push(" WHERE 1 = 1");
                 if let Some(org) = f.org.as_deref() {
+                    // Led (by the org or, with `subtree`, any unit below it), coordinated or
+                    // assigned by the org: the union of three index ranges (tasks_lead,
+                    // task_coordinators, tasks_assigner), then tasks read by primary key.
                     if f.subtree {
-                        qb.push(" AND (lead_org IN (SELECT id FROM sub)");
+                        qb.push(" AND id IN (SELECT id FROM tasks WHERE lead_org IN (SELECT id FROM sub)");
                     } else {
-                        qb.push(" AND (lead_org = ").push_bind(org);
+                        qb.push(" AND id IN (SELECT id FROM tasks WHERE lead_org = ").push_bind(org);
                     }
-                    qb.push(" OR coordinating LIKE ").push_bind(format!("%,{org},%"));
-                    qb.push(" OR assigner_org = ").push_bind(org).push(")");
+                    qb.push(" UNION SELECT task_id FROM task_coordinators WHERE org_id = ").push_bind(org);
+                    qb.push(" UNION SELECT id FROM tasks WHERE assigner_org = ").push_bind(org).push(")");
                 }
                 if let Some(status) = f.status {
                     let t = f.as_of.unwrap_or_else(|| Utc::now().date_naive());
@@ -171,7 +174,23 @@ macro_rules! impl_sql_task_store {
                 .fetch_optional(&mut **tx)
                 .await
                 .map_err(map_err)?;
-                row.map(|r| r.try_get::<i64, _>(0).map_err(map_err)).transpose()
+                let Some(row) = row else {
+                    return Ok(None);
+                };
+                let id: i64 = row.try_get(0).map_err(map_err)?;
+                // One row per coordinating organisation (the indexed side of the org filter).
+                let mut orgs: Vec<&str> = t.coordinating_orgs.iter().map(String::as_str).filter(|o| !o.is_empty()).collect();
+                orgs.sort_unstable();
+                orgs.dedup();
+                for o in orgs {
+                    sqlx::query("INSERT INTO task_coordinators (org_id, task_id) VALUES ($1, $2)")
+                        .bind(o)
+                        .bind(id)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(map_err)?;
+                }
+                Ok(Some(id))
             }
 
             #[allow(clippy::too_many_arguments)]
