@@ -425,20 +425,25 @@ macro_rules! impl_sql_task_store_body {
             async fn list_tasks(&self, f: &TaskFilter) -> StoreResult<Page<TaskRecord>> {
                 let limit = page_limit(f.limit);
                 let offset = f.offset.unwrap_or(0).max(0);
-                let sub = f.org.as_deref().filter(|_| f.subtree);
+                let ids = match f.org.as_deref().filter(|_| f.subtree) {
+                    Some(org) => subtree_ids(&self.pool, org).await?,
+                    None => None,
+                };
+                // The CTE only for a subtree too large to bind as a list.
+                let sub = f.org.as_deref().filter(|_| f.subtree && ids.is_none());
                 let mut count = sqlx::QueryBuilder::<Db>::new("");
                 if let Some(org) = sub {
                     push_subtree(&mut count, org);
                 }
                 count.push("SELECT COUNT(*) FROM tasks");
-                push_task_filters(&mut count, f);
+                push_task_filters(&mut count, f, ids.as_deref());
                 let total: i64 = count.build().fetch_one(&self.pool).await.map_err(map_err)?.try_get(0).map_err(map_err)?;
                 let mut qb = sqlx::QueryBuilder::<Db>::new("");
                 if let Some(org) = sub {
                     push_subtree(&mut qb, org);
                 }
                 qb.push(format!("SELECT {TASK_COLS} FROM tasks"));
-                push_task_filters(&mut qb, f);
+                push_task_filters(&mut qb, f, ids.as_deref());
                 qb.push(" ORDER BY deadline, id LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
                 let rows = qb.build().fetch_all(&self.pool).await.map_err(map_err)?;
                 let items = rows.iter().map(task_from_row).collect::<StoreResult<Vec<_>>>()?;
