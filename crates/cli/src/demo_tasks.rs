@@ -58,6 +58,8 @@ fn group() -> WorkingGroup {
         position: position.into(),
         org: org.into(),
         role,
+        since: None,
+        ended_on: None,
     };
     WorkingGroup {
         code: "TCT-TTG".into(),

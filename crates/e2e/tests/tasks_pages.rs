@@ -1,6 +1,6 @@
 //! The workspace pages of directing and urging over HTTP (session, CSRF): assigning from a
 //! conclusion notice, the list, task page, dashboard and public page render, the urging letter
-//! is a DOCX for the Working Group and the province itself but not for another province.
+//! is a DOCX or PDF for the Working Group and the province itself but not for another province.
 
 use thutuc_domain::tasks::{GroupLevel, WorkingGroup};
 use thutuc_e2e::TestApp;
@@ -100,6 +100,19 @@ async fn the_working_group_assigns_and_downloads_an_urging_letter() {
         letter.content_type
     );
     assert!(letter.body.starts_with("PK"));
+    let pdf = app
+        .get("/can-bo/nhiem-vu/don-doc/P01?format=pdf", Some(&wg))
+        .await;
+    assert_eq!(pdf.status, 200);
+    assert_eq!(pdf.content_type, "application/pdf");
+    assert!(pdf.body.starts_with("%PDF-"));
+    assert_eq!(
+        app.get("/can-bo/nhiem-vu/don-doc/P01?format=odt", Some(&wg))
+            .await
+            .status,
+        400,
+        "an unknown format is refused"
+    );
     let hanoi = app.session("canbo@hanoi.gov.vn").await;
     assert_eq!(
         app.get("/can-bo/nhiem-vu/don-doc/P01", Some(&hanoi))

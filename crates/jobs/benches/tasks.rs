@@ -5,7 +5,10 @@
 //! sweep ever; again the same day: nothing new; the next working day). SQLite always;
 //! PostgreSQL too when THUTUC_TEST_PG is set.
 //!
-//! `cargo bench -p thutuc-jobs --bench tasks` (N with THUTUC_BENCH_N, default 200000).
+//! `cargo bench -p thutuc-jobs --bench tasks` (N with THUTUC_BENCH_N, default 200000). Prints
+//! wall-clock medians and the process CPU time per run (client and, for SQLite, the database;
+//! PostgreSQL's server CPU is not included). THUTUC_BENCH_SQLITE_COPY=path keeps a copy of the
+//! loaded SQLite database for EXPLAIN QUERY PLAN.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -145,6 +148,20 @@ macro_rules! bulk_load {
     }};
 }
 
+/// CPU time of the whole process (all threads, user + system) in milliseconds, from
+/// `/proc/self/stat` (Linux; 0 elsewhere). On a loaded machine the wall-clock time includes
+/// waiting for a core; the CPU time is the work itself.
+fn cpu_ms() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which is in parentheses): utime is the 14th field.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) * 10.0
+}
+
 fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
 }
@@ -159,6 +176,7 @@ async fn measure<S: Store>(name: &str, s: &S, n: usize, load_ms: f64) {
     let as_of = ymd(AS_OF.0, AS_OF.1, AS_OF.2);
     let mut dash = Vec::new();
     let mut facts_n = 0;
+    let cpu0 = cpu_ms();
     for _ in 0..15 {
         let t = Instant::now();
         let counts = s
@@ -172,7 +190,9 @@ async fn measure<S: Store>(name: &str, s: &S, n: usize, load_ms: f64) {
         facts_n = rep.totals.total();
         assert!(rep.totals.total() > 0 && !ranking.ranked.is_empty());
     }
+    let dash_cpu = (cpu_ms() - cpu0) / 15.0;
     let mut year = Vec::new();
+    let cpu0 = cpu_ms();
     for _ in 0..15 {
         let t = Instant::now();
         let counts = s
@@ -183,6 +203,7 @@ async fn measure<S: Store>(name: &str, s: &S, n: usize, load_ms: f64) {
         let _ = tasks::rank(tallies, 5);
         year.push(ms(t));
     }
+    let year_cpu = (cpu_ms() - cpu0) / 15.0;
     let mut raw = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
@@ -195,6 +216,7 @@ async fn measure<S: Store>(name: &str, s: &S, n: usize, load_ms: f64) {
         raw.push(ms(t));
     }
     let mut drill = Vec::new();
+    let cpu0 = cpu_ms();
     for i in 0..15 {
         let t = Instant::now();
         let p = s
@@ -211,6 +233,7 @@ async fn measure<S: Store>(name: &str, s: &S, n: usize, load_ms: f64) {
         drill.push(ms(t));
         assert!(p.total > 0);
     }
+    let drill_cpu = (cpu_ms() - cpu0) / 15.0;
     let sweep = TaskReminderSweep::default();
     let at = |d: NaiveDate| Utc.from_utc_datetime(&d.and_hms_opt(1, 0, 0).expect("time"));
     let mut sweeps = Vec::new();
@@ -221,8 +244,9 @@ async fn measure<S: Store>(name: &str, s: &S, n: usize, load_ms: f64) {
             now: at(day),
         };
         let t = Instant::now();
+        let c = cpu_ms();
         let wrote = sweep.run(&ctx).await.expect("sweep");
-        sweeps.push((ms(t), wrote));
+        sweeps.push((ms(t), wrote, cpu_ms() - c));
     }
     let open = s
         .reminder_candidates(as_of, cal.add_working_days(as_of, 6).expect("date"))
@@ -235,31 +259,34 @@ async fn measure<S: Store>(name: &str, s: &S, n: usize, load_ms: f64) {
         load_ms
     );
     println!(
-        "national dashboard 2025 ({facts_n} tasks)   p50 {:>7.1} ms  max {:>7.1} ms",
+        "national dashboard 2025 ({facts_n} tasks)   p50 {:>7.1} ms  max {:>7.1} ms  cpu {:>6.1} ms",
         median(dash.clone()),
-        dash.iter().copied().fold(0.0, f64::max)
+        dash.iter().copied().fold(0.0, f64::max),
+        dash_cpu
     );
     println!(
-        "ranking for 2024                         p50 {:>7.1} ms  max {:>7.1} ms",
+        "ranking for 2024                         p50 {:>7.1} ms  max {:>7.1} ms  cpu {:>6.1} ms",
         median(year.clone()),
-        year.iter().copied().fold(0.0, f64::max)
+        year.iter().copied().fold(0.0, f64::max),
+        year_cpu
     );
     println!(
-        "drill-down: org overdue page of 50       p50 {:>7.1} ms",
-        median(drill)
+        "drill-down: org overdue page of 50       p50 {:>7.1} ms  cpu {:>6.1} ms",
+        median(drill),
+        drill_cpu
     );
     println!("reminder candidates                      {open}");
     println!(
-        "reminder sweep, first ever (cold)        {:>9.0} ms, {} rows enqueued",
-        sweeps[0].0, sweeps[0].1
+        "reminder sweep, first ever (cold)        {:>9.0} ms, {} rows enqueued, cpu {:.0} ms",
+        sweeps[0].0, sweeps[0].1, sweeps[0].2
     );
     println!(
         "reminder sweep, same day again           {:>9.0} ms, {} rows",
         sweeps[1].0, sweeps[1].1
     );
     println!(
-        "reminder sweep, next day                 {:>9.0} ms, {} rows",
-        sweeps[2].0, sweeps[2].1
+        "reminder sweep, next day                 {:>9.0} ms, {} rows, cpu {:.0} ms",
+        sweeps[2].0, sweeps[2].1, sweeps[2].2
     );
 }
 
@@ -305,6 +332,14 @@ async fn main() {
             .execute(s.pool())
             .await
             .expect("analyze");
+        if let Ok(out) = std::env::var("THUTUC_BENCH_SQLITE_COPY") {
+            // A copy of the loaded database, for EXPLAIN QUERY PLAN with the sqlite3 shell.
+            sqlx::query("VACUUM INTO $1")
+                .bind(out)
+                .execute(s.pool())
+                .await
+                .expect("vacuum into");
+        }
         measure("SQLite", &s, n, ms(t)).await;
     }
     if let Some((s, guard)) = thutuc_store_tests::postgres().await {

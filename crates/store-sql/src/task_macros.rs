@@ -96,17 +96,57 @@ macro_rules! impl_sql_task_store {
                     .push(" UNION ALL SELECT o.id FROM orgs o JOIN sub ON o.parent = sub.id) ");
             }
 
-            fn push_task_filters<'a>(qb: &mut sqlx::QueryBuilder<'a, Db>, f: &'a TaskFilter) {
-                qb.push(" WHERE 1 = 1");
-                if let Some(org) = f.org.as_deref() {
-                    if f.subtree {
-                        qb.push(" AND (lead_org IN (SELECT id FROM sub)");
-                    } else {
-                        qb.push(" AND (lead_org = ").push_bind(org);
-                    }
-                    qb.push(" OR coordinating LIKE ").push_bind(format!("%,{org},%"));
-                    qb.push(" OR assigner_org = ").push_bind(org).push(")");
+            /// The organisations of `org`'s subtree when there are few enough to bind as a list
+            /// (planners estimate a bound list well; a recursive CTE's guessed size made
+            /// PostgreSQL scan every task); `None` for a large subtree (then the CTE is used).
+            async fn subtree_ids(pool: &sqlx::Pool<Db>, org: &str) -> StoreResult<Option<Vec<String>>> {
+                let mut qb = sqlx::QueryBuilder::<Db>::new("");
+                push_subtree(&mut qb, org);
+                qb.push("SELECT id FROM sub LIMIT 501");
+                let rows = qb.build().fetch_all(pool).await.map_err(map_err)?;
+                if rows.len() > 500 {
+                    return Ok(None);
                 }
+                rows.iter().map(|r| r.try_get::<String, _>(0).map_err(map_err)).collect::<StoreResult<Vec<_>>>().map(Some)
+            }
+
+            fn push_task_filters<'a>(qb: &mut sqlx::QueryBuilder<'a, Db>, f: &'a TaskFilter, ids: Option<&'a [String]>) {
+                qb.push(" WHERE 1 = 1");
+                let Some(org) = f.org.as_deref() else {
+                    push_other_filters(qb, f);
+                    return;
+                };
+                // Led (by the org or, with `subtree`, any unit below it), coordinated or
+                // assigned by the org: the union of three index ranges (tasks_lead,
+                // task_coordinators, tasks_assigner), each with the other filters inside so
+                // the union stays small and the outer read goes by primary key.
+                if let (true, Some(ids)) = (f.subtree, ids) {
+                    qb.push(" AND id IN (SELECT id FROM tasks WHERE lead_org IN (");
+                    {
+                        let mut sep = qb.separated(", ");
+                        for id in ids {
+                            sep.push_bind(id.as_str());
+                        }
+                        if ids.is_empty() {
+                            sep.push("NULL");
+                        }
+                    }
+                    qb.push(")");
+                } else if f.subtree {
+                    qb.push(" AND id IN (SELECT id FROM tasks WHERE lead_org IN (SELECT id FROM sub)");
+                } else {
+                    qb.push(" AND id IN (SELECT id FROM tasks WHERE lead_org = ").push_bind(org);
+                }
+                push_other_filters(qb, f);
+                qb.push(" UNION SELECT id FROM task_coordinators JOIN tasks ON id = task_id WHERE org_id = ").push_bind(org);
+                push_other_filters(qb, f);
+                qb.push(" UNION SELECT id FROM tasks WHERE assigner_org = ").push_bind(org);
+                push_other_filters(qb, f);
+                qb.push(")");
+            }
+
+            /// Status, deadline, directive and parent filters (each ` AND …`).
+            fn push_other_filters<'a>(qb: &mut sqlx::QueryBuilder<'a, Db>, f: &'a TaskFilter) {
                 if let Some(status) = f.status {
                     let t = f.as_of.unwrap_or_else(|| Utc::now().date_naive());
                     match status {
@@ -171,7 +211,23 @@ macro_rules! impl_sql_task_store {
                 .fetch_optional(&mut **tx)
                 .await
                 .map_err(map_err)?;
-                row.map(|r| r.try_get::<i64, _>(0).map_err(map_err)).transpose()
+                let Some(row) = row else {
+                    return Ok(None);
+                };
+                let id: i64 = row.try_get(0).map_err(map_err)?;
+                // One row per coordinating organisation (the indexed side of the org filter).
+                let mut orgs: Vec<&str> = t.coordinating_orgs.iter().map(String::as_str).filter(|o| !o.is_empty()).collect();
+                orgs.sort_unstable();
+                orgs.dedup();
+                for o in orgs {
+                    sqlx::query("INSERT INTO task_coordinators (org_id, task_id) VALUES ($1, $2)")
+                        .bind(o)
+                        .bind(id)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(map_err)?;
+                }
+                Ok(Some(id))
             }
 
             #[allow(clippy::too_many_arguments)]

@@ -633,12 +633,16 @@ async fn groups_meetings_and_directives_round_trip<S: Store>(s: S) {
                 position: "Bộ trưởng".into(),
                 org: "CP".into(),
                 role: MemberRole::Head,
+                since: None,
+                ended_on: None,
             },
             GroupMember {
                 person: "Trần Thị B".into(),
                 position: "Thứ trưởng".into(),
                 org: "BTP".into(),
                 role: MemberRole::Member,
+                since: None,
+                ended_on: None,
             },
         ],
     };
@@ -675,6 +679,89 @@ async fn groups_meetings_and_directives_round_trip<S: Store>(s: S) {
     assert_eq!(s.directives(true).await.expect("list").len(), 1);
 }
 
+async fn membership_is_changed_in_place_and_never_deleted<S: Store>(s: S) {
+    seed_orgs(&s).await;
+    let head = GroupMember {
+        person: "Nguyễn Văn A".into(),
+        position: "Bộ trưởng".into(),
+        org: "CP".into(),
+        role: MemberRole::Head,
+        since: Some(d("2022-12-15")),
+        ended_on: None,
+    };
+    let g = WorkingGroup {
+        code: "TCT-TTG".into(),
+        name: "Tổ công tác của Thủ tướng Chính phủ".into(),
+        level: GroupLevel::National,
+        parent: None,
+        org: "CP".into(),
+        valid_from: d("2022-12-15"),
+        members: vec![head.clone()],
+    };
+    s.upsert_working_group(&g).await.expect("group");
+    let new_head = GroupMember {
+        person: "Trần Thị B".into(),
+        position: "Thứ trưởng".into(),
+        org: "BTP".into(),
+        role: MemberRole::Member,
+        since: Some(d("2026-11-26")),
+        ended_on: None,
+    };
+    let got = s
+        .change_group_member("TCT-TTG", &MemberChange::Add { member: new_head })
+        .await
+        .expect("add");
+    assert_eq!(got.members.len(), 2);
+    let promote = MemberChange::Update {
+        index: 1,
+        position: "Bộ trưởng".into(),
+        role: MemberRole::Head,
+    };
+    let refused = s.change_group_member("TCT-TTG", &promote).await;
+    assert!(
+        matches!(refused, Err(StoreError::Invalid { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(
+        s.working_groups().await.expect("g")[0].members[1].role,
+        MemberRole::Member,
+        "a refused change leaves nothing behind"
+    );
+    s.change_group_member(
+        "TCT-TTG",
+        &MemberChange::End {
+            index: 0,
+            on: d("2026-11-25"),
+        },
+    )
+    .await
+    .expect("end");
+    s.change_group_member("TCT-TTG", &promote)
+        .await
+        .expect("promote");
+    let stored = s.working_groups().await.expect("g").remove(0);
+    assert_eq!(stored.members.len(), 2, "the former head is kept");
+    assert_eq!(stored.members[0].ended_on, Some(d("2026-11-25")));
+    assert_eq!(stored.members[0].since, Some(d("2022-12-15")));
+    assert_eq!(
+        (stored.members[1].role, stored.members[1].position.as_str()),
+        (MemberRole::Head, "Bộ trưởng")
+    );
+    let unknown = s
+        .change_group_member(
+            "NOPE",
+            &MemberChange::End {
+                index: 0,
+                on: d("2026-11-26"),
+            },
+        )
+        .await;
+    assert!(
+        matches!(unknown, Err(StoreError::NotFound(_))),
+        "{unknown:?}"
+    );
+}
+
 contract_tests!(
     the_full_lifecycle_keeps_history_and_refuses_stale_edits,
     bad_input_is_refused_clearly_and_never_half_applied,
@@ -683,4 +770,5 @@ contract_tests!(
     dashboard_facts_agree_with_status_lists,
     recurring_duties_materialise_once_and_reminder_candidates_are_open_tasks,
     groups_meetings_and_directives_round_trip,
+    membership_is_changed_in_place_and_never_deleted,
 );

@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use thutuc_domain::calendar::{Calendar, TaskStatus};
 use thutuc_domain::tasks::{
-    DeadlineChange, Directive, ExtensionRequest, Meeting, Occurrence, OrgTally, Task, TaskError,
-    TaskFact, WorkingGroup,
+    DeadlineChange, Directive, ExtensionRequest, Meeting, MemberChange, Occurrence, OrgTally, Task,
+    TaskError, TaskFact, WorkingGroup,
 };
 
 use crate::{Page, StoreResult};
@@ -217,6 +217,14 @@ pub trait TaskStore: Send + Sync {
     async fn upsert_working_group(&self, g: &WorkingGroup) -> StoreResult<()>;
     /// All working groups.
     async fn working_groups(&self) -> StoreResult<Vec<WorkingGroup>>;
+    /// Applies one membership change to a group in one transaction (the group row is locked,
+    /// the domain checks the result; nothing is deleted) and returns the group as stored.
+    /// `NotFound` for an unknown group, `Invalid` for a refused change.
+    async fn change_group_member(
+        &self,
+        code: &str,
+        change: &MemberChange,
+    ) -> StoreResult<WorkingGroup>;
     /// Records a meeting.
     async fn create_meeting(&self, m: &Meeting) -> StoreResult<MeetingRecord>;
     /// Meetings, newest first (only public ones with `public_only`).

@@ -318,3 +318,59 @@ async fn a_completion_moves_the_ranking_and_lists_follow_status() {
     assert_eq!(s, StatusCode::OK);
     assert!(doc["paths"]["/api/v1/tasks/ranking"].is_object());
 }
+
+#[tokio::test]
+async fn sub_task_progress_rolls_up_into_the_parent_detail() {
+    // The arithmetic (equal shares, done = 100 %) is tested in the domain; here the wiring: the
+    // detail carries the roll-up of its sub-tasks and leaves cancelled ones out.
+    let a = app().await;
+    let (s, v) = a
+        .call(
+            "POST",
+            "/api/v1/tasks",
+            "wg",
+            Some(json!({"tasks": [new_task("P01", "2025-01-02", "2025-06-30")]})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let parent = v[0]["id"].as_i64().expect("id");
+    let uri = format!("/api/v1/tasks/{parent}");
+    let detail = async || a.call("GET", &uri, "wg", None).await.1;
+    assert_eq!(detail().await["progress_rollup"], Value::Null);
+    let sub = || {
+        let mut t = new_task("W01", "2025-01-05", "2025-05-31");
+        t["parent_id"] = json!(parent);
+        t
+    };
+    let (s, v) = a
+        .call(
+            "POST",
+            "/api/v1/tasks",
+            "hn-officer",
+            Some(json!({"tasks": [sub(), sub()]})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(
+        detail().await["progress_rollup"],
+        json!({"percent": 0, "counted": 2, "done": 0})
+    );
+    let (id, rev) = (
+        v[1]["id"].as_i64().expect("id"),
+        v[1]["rev"].as_i64().expect("rev"),
+    );
+    let (s, v) = a
+        .step(
+            "hn-officer",
+            id,
+            rev,
+            json!({"action": "cancel", "reason": "gộp vào nhiệm vụ khác"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        detail().await["progress_rollup"],
+        json!({"percent": 0, "counted": 1, "done": 0}),
+        "a cancelled sub-task is left out"
+    );
+}

@@ -66,6 +66,19 @@ pub struct GroupMember {
     pub org: String,
     /// Role in the group.
     pub role: MemberRole,
+    /// First day of membership (the appointing decision), if recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<NaiveDate>,
+    /// Last day of membership: an ended member stays in the record, never deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_on: Option<NaiveDate>,
+}
+
+impl GroupMember {
+    /// Still a member on `day` (membership ended before `day` no longer counts).
+    pub fn active_on(&self, day: NaiveDate) -> bool {
+        self.ended_on.is_none_or(|e| e >= day)
+    }
 }
 
 /// Tổ công tác: a group that directs and urges, at national, ministry or province level.
@@ -111,12 +124,26 @@ impl WorkingGroup {
         let heads = self
             .members
             .iter()
-            .filter(|m| m.role == MemberRole::Head)
+            .filter(|m| m.role == MemberRole::Head && m.ended_on.is_none())
             .count();
         if heads > 1 {
             return Err(TaskError::invalid(
                 "members",
                 format!("có {heads} tổ trưởng, chỉ được một / {heads} heads, at most one allowed"),
+            ));
+        }
+        if let Some(i) = self
+            .members
+            .iter()
+            .position(|m| m.since.zip(m.ended_on).is_some_and(|(a, b)| b < a))
+        {
+            return Err(TaskError::invalid(
+                "members",
+                format!(
+                    "thành viên thứ {} kết thúc trước ngày bắt đầu / member {} ends before it starts",
+                    i + 1,
+                    i + 1
+                ),
             ));
         }
         if let Some(i) = self.members.iter().position(|m| m.person.trim().is_empty()) {
@@ -130,6 +157,85 @@ impl WorkingGroup {
             ));
         }
         Ok(())
+    }
+}
+
+/// One change to a working group's membership, as made on the membership page. Members are
+/// addressed by their position in [`WorkingGroup::members`] (the stored order); nothing is
+/// ever removed: ending a membership sets its last day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum MemberChange {
+    /// Adds a member at the end.
+    Add {
+        /// The new member.
+        member: GroupMember,
+    },
+    /// Changes the position (chức vụ) and role of a current member.
+    Update {
+        /// Index in the member list.
+        index: usize,
+        /// New position.
+        position: String,
+        /// New role.
+        role: MemberRole,
+    },
+    /// Ends a current membership on `on` (its last day).
+    End {
+        /// Index in the member list.
+        index: usize,
+        /// Last day of membership.
+        on: NaiveDate,
+    },
+}
+
+impl WorkingGroup {
+    /// Applies a membership change and validates the result (a second head, an empty name, an
+    /// end before the start, or a change to an ended or unknown member is refused).
+    pub fn apply_member_change(&mut self, change: &MemberChange) -> Result<(), TaskError> {
+        let current = |g: &mut Self, index: usize| -> Result<usize, TaskError> {
+            match g.members.get(index) {
+                None => Err(TaskError::invalid(
+                    "member",
+                    format!(
+                        "không có thành viên số {} / no member #{}",
+                        index + 1,
+                        index + 1
+                    ),
+                )),
+                Some(m) if m.ended_on.is_some() => Err(TaskError::invalid(
+                    "member",
+                    format!(
+                        "{} đã thôi là thành viên, không sửa được / {} is no longer a member",
+                        m.person, m.person
+                    ),
+                )),
+                Some(_) => Ok(index),
+            }
+        };
+        match change {
+            MemberChange::Add { member } => {
+                let mut m = member.clone();
+                m.person = m.person.trim().to_string();
+                m.position = m.position.trim().to_string();
+                self.members.push(m);
+            }
+            MemberChange::Update {
+                index,
+                position,
+                role,
+            } => {
+                let i = current(self, *index)?;
+                let m = &mut self.members[i];
+                m.position = position.trim().to_string();
+                m.role = *role;
+            }
+            MemberChange::End { index, on } => {
+                let i = current(self, *index)?;
+                self.members[i].ended_on = Some(*on);
+            }
+        }
+        self.validate()
     }
 }
 
@@ -253,6 +359,8 @@ mod tests {
                 position: "Bộ trưởng, Chủ nhiệm VPCP".into(),
                 org: "VPCP".into(),
                 role: MemberRole::Head,
+                since: None,
+                ended_on: None,
             }],
         }
     }
@@ -262,6 +370,58 @@ mod tests {
         let mut g = group();
         g.members.push(g.members[0].clone());
         assert_eq!(g.validate().map_err(|e| e.field()), Err("members"));
+    }
+
+    #[test]
+    fn an_ended_head_does_not_count_and_membership_cannot_end_before_it_starts() {
+        let mut g = group();
+        g.members[0].ended_on = NaiveDate::from_ymd_opt(2024, 6, 30);
+        g.members.push(GroupMember {
+            ended_on: None,
+            ..g.members[0].clone()
+        });
+        assert!(g.validate().is_ok());
+        assert!(!g.members[0].active_on(NaiveDate::from_ymd_opt(2024, 7, 1).expect("d")));
+        assert!(g.members[0].active_on(NaiveDate::from_ymd_opt(2024, 6, 30).expect("d")));
+        g.members[1].since = NaiveDate::from_ymd_opt(2024, 7, 1);
+        g.members[1].ended_on = NaiveDate::from_ymd_opt(2024, 6, 1);
+        assert_eq!(g.validate().map_err(|e| e.field()), Err("members"));
+    }
+
+    #[test]
+    fn membership_changes_add_update_and_end_but_never_remove() {
+        let mut g = group();
+        let day = NaiveDate::from_ymd_opt(2026, 11, 26).expect("d");
+        let deputy = GroupMember {
+            person: " Lê Thị C ".into(),
+            position: "Thứ trưởng".into(),
+            org: "BTP".into(),
+            role: MemberRole::Deputy,
+            since: Some(day),
+            ended_on: None,
+        };
+        g.apply_member_change(&MemberChange::Add { member: deputy })
+            .expect("add");
+        assert_eq!(g.members[1].person, "Lê Thị C");
+        let second_head = MemberChange::Update {
+            index: 1,
+            position: "Bộ trưởng".into(),
+            role: MemberRole::Head,
+        };
+        assert!(g.clone().apply_member_change(&second_head).is_err());
+        g.apply_member_change(&MemberChange::End { index: 0, on: day })
+            .expect("end");
+        g.apply_member_change(&second_head)
+            .expect("a new head once the old one left");
+        assert_eq!(g.members.len(), 2, "nothing removed");
+        assert!(
+            g.apply_member_change(&MemberChange::End { index: 0, on: day })
+                .is_err()
+        );
+        assert!(
+            g.apply_member_change(&MemberChange::End { index: 9, on: day })
+                .is_err()
+        );
     }
 
     #[test]

@@ -20,8 +20,8 @@ mod task;
 
 pub use error::TaskError;
 pub use group::{
-    Directive, DirectiveKind, GroupLevel, GroupMember, Meeting, MeetingFormat, MemberRole,
-    WorkingGroup,
+    Directive, DirectiveKind, GroupLevel, GroupMember, Meeting, MeetingFormat, MemberChange,
+    MemberRole, WorkingGroup,
 };
 pub use lifecycle::{DeadlineChange, ExtensionDecision, ExtensionRequest};
 pub use permissions::{TaskAction, TaskRelation, may};
@@ -29,4 +29,4 @@ pub use ranking::{OrgTally, PeriodicReport, RankedOrg, Ranking, TaskFact, rank, 
 pub use recurrence::{NonWorkingPolicy, Occurrence, Recurrence, RecurrenceRule};
 pub use reminders::{Reminder, ReminderKind, ReminderPolicy, ReminderTarget, due_reminders};
 pub use status::{delay_working_days, status_as_of};
-pub use task::{OutputKind, Priority, Task, TaskState};
+pub use task::{OutputKind, Priority, ProgressRollup, Task, TaskState, rollup_progress};

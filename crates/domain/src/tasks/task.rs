@@ -222,9 +222,95 @@ impl Task {
     }
 }
 
+/// The progress of a task's sub-tasks rolled up into the task: each sub-task that is not
+/// cancelled has an equal share (sub-tasks carry no size or weight that the assigner would have
+/// to keep up to date, and an equal share is what the Working Group's reports count); one
+/// reported done (submitted) or accepted counts 100 %, the others their last reported percent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgressRollup {
+    /// Rounded mean over the counted sub-tasks, 0–100.
+    pub percent: u8,
+    /// Sub-tasks counted (not cancelled).
+    pub counted: usize,
+    /// Of which done (submitted or accepted).
+    pub done: usize,
+}
+
+impl Task {
+    /// The progress this task counts in a roll-up: 100 once done, else the reported percent.
+    pub fn effective_progress(&self) -> u8 {
+        match self.state {
+            TaskState::Submitted | TaskState::Accepted => 100,
+            _ => self.progress.min(100),
+        }
+    }
+}
+
+/// Rolls up `subs` (the direct sub-tasks); `None` when none is counted (all cancelled or none).
+pub fn rollup_progress<'a>(subs: impl IntoIterator<Item = &'a Task>) -> Option<ProgressRollup> {
+    let (mut sum, mut counted, mut done) = (0u64, 0usize, 0usize);
+    for t in subs {
+        if t.state == TaskState::Cancelled {
+            continue;
+        }
+        counted += 1;
+        sum += u64::from(t.effective_progress());
+        if matches!(t.state, TaskState::Submitted | TaskState::Accepted) {
+            done += 1;
+        }
+    }
+    let n = u64::try_from(counted).ok().filter(|n| *n > 0)?;
+    // Round half up in integers; a roll-up reaches 100 only when every sub-task is done.
+    let mut percent = u8::try_from((sum * 2 + n) / (2 * n)).unwrap_or(100);
+    if percent == 100 && done < counted {
+        percent = 99;
+    }
+    Some(ProgressRollup {
+        percent,
+        counted,
+        done,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sub_task_progress_rolls_up_in_equal_shares_and_done_counts_fully() {
+        let base = Task::new("Con", "BTP", "BTP-V1", ymd(2025, 3, 10), ymd(2025, 4, 10));
+        let with = |state, progress| Task {
+            state,
+            progress,
+            ..base.clone()
+        };
+        assert_eq!(rollup_progress(&[]), None);
+        assert_eq!(rollup_progress(&[with(TaskState::Cancelled, 50)]), None);
+        let subs = [
+            with(TaskState::Open, 40),
+            with(TaskState::Submitted, 80),
+            with(TaskState::Accepted, 100),
+            with(TaskState::Cancelled, 0),
+        ];
+        assert_eq!(
+            rollup_progress(&subs),
+            Some(ProgressRollup {
+                percent: 80,
+                counted: 3,
+                done: 2
+            })
+        );
+        let almost = [with(TaskState::Open, 99), with(TaskState::Accepted, 100)];
+        assert_eq!(rollup_progress(&almost).map(|r| r.percent), Some(99));
+        let all = [with(TaskState::Submitted, 10), with(TaskState::Accepted, 0)];
+        assert_eq!(rollup_progress(&all).map(|r| r.percent), Some(100));
+        let third = [
+            with(TaskState::Open, 0),
+            with(TaskState::Open, 0),
+            with(TaskState::Open, 1),
+        ];
+        assert_eq!(rollup_progress(&third).map(|r| r.percent), Some(0));
+    }
 
     fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("date")

@@ -14,6 +14,7 @@ mod org_admin;
 mod public;
 mod security;
 mod stats;
+mod tasks_members;
 mod workflow;
 
 pub(crate) async fn draft_rev(app: &TestApp, c: &str) -> (i64, i64) {

@@ -5,6 +5,7 @@ pub mod csv;
 pub mod docx;
 pub mod html;
 pub mod letter;
+pub mod letter_pdf;
 pub mod pdf;
 pub mod svg;
 pub mod xlsx;

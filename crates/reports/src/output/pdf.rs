@@ -20,11 +20,11 @@ const BOLD: &[u8] = include_bytes!("../../fonts/LiberationSerif-Bold.ttf");
 const ITALIC: &[u8] = include_bytes!("../../fonts/LiberationSerif-Italic.ttf");
 const BOLD_ITALIC: &[u8] = include_bytes!("../../fonts/LiberationSerif-BoldItalic.ttf");
 
-fn err(e: impl std::fmt::Display) -> ReportError {
+pub(crate) fn err(e: impl std::fmt::Display) -> ReportError {
     ReportError::Output(format!("pdf: {e}"))
 }
 
-fn fonts() -> Result<FontFamily<FontData>, ReportError> {
+pub(crate) fn fonts() -> Result<FontFamily<FontData>, ReportError> {
     let f = |b: &[u8]| FontData::new(b.to_vec(), None).map_err(err);
     Ok(FontFamily {
         regular: f(REGULAR)?,
@@ -34,16 +34,16 @@ fn fonts() -> Result<FontFamily<FontData>, ReportError> {
     })
 }
 
-fn p(text: &str, style: Style, align: Alignment) -> Paragraph {
+pub(crate) fn p(text: &str, style: Style, align: Alignment) -> Paragraph {
     Paragraph::new(StyledString::new(text.to_string(), style)).aligned(align)
 }
 
 /// Usable width of the page body in millimetres (A4 minus the 30 mm and 15 mm margins).
-const BODY_MM: f32 = 165.0;
+pub(crate) const BODY_MM: f32 = 165.0;
 
 /// Inserts break opportunities into words wider than `max_mm`, so that every word fits its
 /// column (the layout engine drops a word it cannot place, which must never happen to data).
-fn fit(cache: &FontCache, style: Style, text: &str, max_mm: f32) -> String {
+pub(crate) fn fit(cache: &FontCache, style: Style, text: &str, max_mm: f32) -> String {
     let max = Mm::from(max_mm);
     let mut out = String::with_capacity(text.len() + 8);
     for (i, word) in text.split(' ').enumerate() {
@@ -71,7 +71,7 @@ fn fit(cache: &FontCache, style: Style, text: &str, max_mm: f32) -> String {
     out
 }
 
-fn data_table(cache: &FontCache, t: &Table) -> Result<LinearLayout, ReportError> {
+pub(crate) fn data_table(cache: &FontCache, t: &Table) -> Result<LinearLayout, ReportError> {
     let mut out = LinearLayout::vertical();
     out.push(
         p(

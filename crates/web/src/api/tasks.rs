@@ -131,6 +131,10 @@ pub struct TaskDetailView {
     pub extensions: Vec<ExtensionRecord>,
     /// Sub-tasks delegated to units.
     pub sub_tasks: Vec<TaskView>,
+    /// The sub-tasks' progress rolled up (equal shares; a sub-task reported done or accepted
+    /// counts 100 %, cancelled ones are left out); absent without sub-tasks.
+    #[schema(value_type = Option<Object>)]
+    pub progress_rollup: Option<tasks::ProgressRollup>,
 }
 
 /// Task list query.
@@ -318,7 +322,9 @@ pub async fn detail_of<S: Store>(
             ..TaskFilter::default()
         })
         .await?;
+    let progress_rollup = tasks::rollup_progress(subs.items.iter().map(|s| &s.task));
     Ok(TaskDetailView {
+        progress_rollup,
         events: st.store.task_events(id).await?,
         deadline_history: st.store.deadline_history(id).await?,
         extensions: st.store.extensions(id).await?,

@@ -156,6 +156,10 @@ pub fn router<S: Store>(state: AppState<S>, cfg: PagesConfig) -> Router {
             "/can-bo/nhiem-vu/don-doc/{org}",
             get(tasks::urging::letter::<S>),
         )
+        .route(
+            "/can-bo/to-cong-tac/{code}/thanh-vien",
+            get(tasks::members::page::<S>).post(tasks::members::change::<S>),
+        )
         .route("/can-bo/nhiem-vu/{id}", get(tasks::show::<S>))
         .route("/can-bo/nhiem-vu/{id}/buoc", post(tasks::step::<S>))
         .fallback(not_found)

@@ -5,6 +5,7 @@
 //! and store calls, so the pages and the API cannot disagree.
 
 pub mod assign;
+pub mod members;
 pub mod urging;
 
 use askama::Template;
@@ -164,6 +165,8 @@ struct TaskPage {
     deadlines: Vec<(String, String, String, String)>,
     pending_extension: Option<(i64, String, String)>,
     subs: Vec<TaskLine>,
+    /// Roll-up of the sub-tasks' progress: (percent, done, counted).
+    rollup: Option<(u8, usize, usize)>,
     is_lead: bool,
     is_assigner: bool,
     is_open: bool,
@@ -231,6 +234,7 @@ pub async fn show<S: Store>(
             .collect(),
         pending_extension: pending,
         subs: d.sub_tasks.iter().map(|s| line(&st, s)).collect(),
+        rollup: d.progress_rollup.map(|r| (r.percent, r.done, r.counted)),
         is_lead: rel.is_lead,
         is_assigner: rel.is_assigner,
         is_open: task.state == thutuc_domain::tasks::TaskState::Open,

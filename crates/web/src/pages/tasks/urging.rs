@@ -1,14 +1,16 @@
 //! The urging letter (văn bản đôn đốc) for one organisation: its open overdue tasks as of today,
 //! with their source, deadline and working days overdue, as a DOCX official letter in the Decree
-//! 30/2020 layout (`GET /can-bo/nhiem-vu/don-doc/{org}`). The number is left blank for the
-//! clerk (văn thư) to fill in when the letter is signed and registered.
+//! 30/2020 layout (`GET /can-bo/nhiem-vu/don-doc/{org}`, DOCX by default, `?format=pdf` for the
+//! PDF in the same layout). The number is left blank for the clerk (văn thư) to fill in when the
+//! letter is signed and registered.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use chrono::Datelike;
 use thutuc_domain::calendar::TaskStatus;
 use thutuc_reports::output::letter::{OfficialLetter, render_letter};
+use thutuc_reports::output::letter_pdf::render_letter_pdf;
 use thutuc_reports::tables::{Cell, Table};
 use thutuc_store::{Store, TaskFilter};
 
@@ -121,24 +123,48 @@ pub async fn build<S: Store>(
     })
 }
 
-/// `GET /can-bo/nhiem-vu/don-doc/{org}`: the DOCX letter.
+/// `?format=docx|pdf` of the letter route (DOCX when absent).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct LetterQuery {
+    /// `docx` (default) or `pdf`.
+    pub format: Option<String>,
+}
+
+/// `GET /can-bo/nhiem-vu/don-doc/{org}[?format=pdf]`: the letter as DOCX or PDF.
 pub async fn letter<S: Store>(
     State(st): State<AppState<S>>,
     ctx: Ctx,
     Path(org): Path<String>,
+    Query(q): Query<LetterQuery>,
 ) -> PageResult {
+    let pdf = match q.format.as_deref().unwrap_or("docx") {
+        "" | "docx" => false,
+        "pdf" => true,
+        other => {
+            return Err(crate::error::WebError::bad_request(format!(
+                "định dạng «{other}» không hỗ trợ, chọn docx hoặc pdf / unsupported format «{other}», use docx or pdf"
+            ))
+            .into());
+        }
+    };
     let v = ctx.viewer()?;
     let l = build(&st, &v.actor, &org).await?;
-    let bytes = render_letter(&l).map_err(|e| PageError::internal(e.to_string()))?;
-    let name = format!("attachment; filename=\"van-ban-don-doc-{org}.docx\"");
+    let (bytes, mime, ext) = if pdf {
+        (render_letter_pdf(&l), "application/pdf", "pdf")
+    } else {
+        (
+            render_letter(&l),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "docx",
+        )
+    };
+    let bytes = bytes.map_err(|e| PageError::internal(e.to_string()))?;
+    let name = format!("attachment; filename=\"van-ban-don-doc-{org}.{ext}\"");
     Ok((
         [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                    .to_string(),
-            ),
+            (header::CONTENT_TYPE, mime.to_string()),
             (header::CONTENT_DISPOSITION, name),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
         ],
         bytes,
     )
