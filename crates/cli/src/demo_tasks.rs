@@ -98,6 +98,7 @@ async fn play<S: Store>(s: &S, id: i64, rng: &mut Rng, today: NaiveDate) -> anyh
                     percent: pct,
                     note: "Đang tổng hợp số liệu".into(),
                     attachments: vec![],
+                    files: vec![],
                 },
                 "demo",
                 today.min(t.deadline),

@@ -164,3 +164,112 @@ async fn the_working_group_assigns_and_downloads_an_urging_letter() {
         .await;
     assert_eq!(no_csrf.status, 403);
 }
+
+/// Posts the progress form with files, as a browser does (`multipart/form-data`).
+async fn progress_with_files(
+    app: &TestApp,
+    s: &thutuc_e2e::Session,
+    id: i64,
+    rev: i64,
+    files: &[(&str, &[u8])],
+) -> thutuc_e2e::Page {
+    use axum::http::{Request, header};
+    const B: &str = "tienDoBoundary42";
+    let mut body = Vec::new();
+    for (k, v) in [
+        ("_csrf", s.csrf.as_str()),
+        ("rev", &rev.to_string()),
+        ("action", "progress"),
+        ("percent", "60"),
+        ("text", "Đã tổng hợp báo cáo của 30 xã"),
+    ] {
+        body.extend_from_slice(
+            format!("--{B}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    for (name, bytes) in files {
+        body.extend_from_slice(
+            format!("--{B}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{B}--\r\n").as_bytes());
+    let req = Request::post(format!("/can-bo/nhiem-vu/{id}/buoc"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={B}"),
+        )
+        .header(
+            header::COOKIE,
+            format!("{}={}", thutuc_web::session::SESSION_COOKIE, s.sid),
+        )
+        .body(axum::body::Body::from(body))
+        .expect("request");
+    app.send(req).await
+}
+
+#[tokio::test]
+async fn progress_files_are_stored_with_the_step_and_served_safely() {
+    let app = TestApp::new().await;
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+    let t = thutuc_domain::tasks::Task::new(
+        "Báo cáo rà soát thủ tục cấp xã",
+        "CP",
+        "P01",
+        d("2025-01-06"),
+        d("2025-03-31"),
+    );
+    let created = app
+        .store
+        .create_tasks(&[t], "tocongtac@vpcp.gov.vn")
+        .await
+        .expect("task");
+    let (id, rev) = (created[0].id, created[0].rev);
+    let hanoi = app.session("canbo@hanoi.gov.vn").await;
+    let page = app
+        .get(&format!("/can-bo/nhiem-vu/{id}"), Some(&hanoi))
+        .await;
+    assert!(page.body.contains("enctype=\"multipart/form-data\""));
+
+    // An executable disguised as a PDF: refused, nothing recorded.
+    let exe = b"MZ\x90\x00\x03\x00 This program cannot be run in DOS mode".as_slice();
+    let bad = progress_with_files(&app, &hanoi, id, rev, &[("bao-cao.pdf", exe)]).await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("không phải PDF"), "{}", bad.body);
+    assert_eq!(app.store.get_task(id).await.expect("task").rev, rev);
+
+    // A real PDF goes with the progress update.
+    let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".as_slice();
+    let ok = progress_with_files(&app, &hanoi, id, rev, &[("Báo cáo tiến độ.pdf", pdf)]).await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    let page = app
+        .get(&format!("/can-bo/nhiem-vu/{id}"), Some(&hanoi))
+        .await;
+    let at = page
+        .body
+        .find(&format!("/can-bo/nhiem-vu/{id}/tep/"))
+        .expect("download link");
+    let link: String = page.body[at..].chars().take_while(|c| *c != '"').collect();
+    assert!(page.body.contains("Báo cáo tiến độ.pdf"));
+    let file = app.get(&link, Some(&hanoi)).await;
+    assert_eq!(file.status, 200);
+    assert_eq!(file.content_type, "application/pdf");
+    assert!(file.body.starts_with("%PDF-1.4"));
+    // The Working Group (assigner) may read it; another province may not.
+    let wg = app.session("tocongtac@vpcp.gov.vn").await;
+    assert_eq!(app.get(&link, Some(&wg)).await.status, 200);
+    let hcm = app.session("canbo@hcm.gov.vn").await;
+    assert_eq!(app.get(&link, Some(&hcm)).await.status, 403);
+    // A file id of another task is not found through this task.
+    assert_eq!(
+        app.get(
+            &format!("/can-bo/nhiem-vu/{}/tep/1", id + 1000),
+            Some(&hanoi)
+        )
+        .await
+        .status,
+        404
+    );
+}

@@ -506,14 +506,8 @@ macro_rules! impl_sql_feedback_store_methods {
 
         fn attachment_from_row(r: &Row_) -> StoreResult<AttachmentMeta> {
             let kind: String = r.try_get("kind").map_err(map_err)?;
-            let kind = match kind.as_str() {
-                "pdf" => AttachmentKind::Pdf,
-                "png" => AttachmentKind::Png,
-                "jpg" => AttachmentKind::Jpeg,
-                "docx" => AttachmentKind::Docx,
-                "xlsx" => AttachmentKind::Xlsx,
-                other => return Err(StoreError::Other(format!("feedback_attachments.kind không hợp lệ: {other}"))),
-            };
+            let kind = AttachmentKind::from_extension(&kind)
+                .ok_or_else(|| StoreError::Other(format!("feedback_attachments.kind không hợp lệ: {kind}")))?;
             Ok(AttachmentMeta {
                 id: r.try_get("id").map_err(map_err)?,
                 item_id: r.try_get("item_id").map_err(map_err)?,

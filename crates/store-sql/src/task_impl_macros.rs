@@ -317,9 +317,44 @@ macro_rules! impl_sql_task_store_body {
                 }
                 let t = &mut rec.task;
                 let (kind, note, attachments, notify_org): (&str, String, Vec<String>, Option<String>) = match change {
-                    TaskChange::Progress { percent, note, attachments } => {
+                    TaskChange::Progress { percent, note, attachments, files } => {
                         t.report_progress(*percent).map_err(task_err)?;
-                        ("progress", note.clone(), attachments.clone(), None)
+                        let mut attachments = attachments.clone();
+                        if files.len() > $crate::deps::thutuc_store::tasks::TASK_FILES_PER_STEP {
+                            return Err(StoreError::invalid(
+                                "attachments",
+                                format!(
+                                    "tối đa {} tệp cho một lần cập nhật / at most {} files per update",
+                                    $crate::deps::thutuc_store::tasks::TASK_FILES_PER_STEP,
+                                    $crate::deps::thutuc_store::tasks::TASK_FILES_PER_STEP
+                                ),
+                            ));
+                        }
+                        for f in files {
+                            let name: String = f.name.trim().chars().take(200).collect();
+                            let kind = $crate::deps::thutuc_domain::feedback::attachment::check(
+                                &name,
+                                &f.bytes,
+                                $crate::deps::thutuc_store::tasks::TASK_FILE_MAX_BYTES,
+                            )
+                            .map_err(|e| StoreError::invalid("attachments", format!("{} / {}", e.message_vi, e.message_en)))?;
+                            let file_id: i64 = sqlx::query_scalar(
+                                "INSERT INTO task_files (task_id, name, kind, size, sha256, bytes, by_user, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                            )
+                            .bind(id)
+                            .bind(&name)
+                            .bind(kind.extension())
+                            .bind(i64::try_from(f.bytes.len()).unwrap_or(i64::MAX))
+                            .bind($crate::deps::thutuc_store::feedback::sha256_hex(&f.bytes))
+                            .bind(&f.bytes)
+                            .bind(by)
+                            .bind(Utc::now())
+                            .fetch_one(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                            attachments.push(format!("tep:{file_id}:{name}"));
+                        }
+                        ("progress", note.clone(), attachments, None)
                     }
                     TaskChange::Submit { evidence } => {
                         t.submit(on, evidence).map_err(task_err)?;
@@ -448,6 +483,29 @@ macro_rules! impl_sql_task_store_body {
                 let rows = qb.build().fetch_all(&self.pool).await.map_err(map_err)?;
                 let items = rows.iter().map(task_from_row).collect::<StoreResult<Vec<_>>>()?;
                 Ok(Page { items, total, limit, offset })
+            }
+
+            async fn task_file(&self, task_id: i64, file_id: i64) -> StoreResult<($crate::deps::thutuc_store::tasks::TaskFileMeta, Vec<u8>)> {
+                let row = sqlx::query("SELECT id, task_id, name, kind, size, bytes FROM task_files WHERE id = $1 AND task_id = $2")
+                    .bind(file_id)
+                    .bind(task_id)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(map_err)?
+                    .ok_or_else(|| StoreError::NotFound(format!("tệp {file_id} của nhiệm vụ {task_id} / file")))?;
+                let kind: String = row.try_get("kind").map_err(map_err)?;
+                let kind = $crate::deps::thutuc_domain::feedback::attachment::AttachmentKind::from_extension(&kind)
+                    .ok_or_else(|| StoreError::Other(format!("task_files.kind «{kind}»")))?;
+                Ok((
+                    $crate::deps::thutuc_store::tasks::TaskFileMeta {
+                        id: row.try_get("id").map_err(map_err)?,
+                        task_id: row.try_get("task_id").map_err(map_err)?,
+                        name: row.try_get("name").map_err(map_err)?,
+                        kind,
+                        size: row.try_get("size").map_err(map_err)?,
+                    },
+                    row.try_get("bytes").map_err(map_err)?,
+                ))
             }
 
             async fn task_events(&self, id: i64) -> StoreResult<Vec<TaskEvent>> {

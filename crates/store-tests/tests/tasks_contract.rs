@@ -50,10 +50,61 @@ async fn the_full_lifecycle_keeps_history_and_refuses_stale_edits<S: Store>(s: S
             percent: 40,
             note: "Đã rà soát 12 thủ tục".into(),
             attachments: vec!["bc.pdf".into()],
+            files: vec![TaskFile {
+                name: "Báo cáo tiến độ.pdf".into(),
+                bytes: b"%PDF-1.7\nbao cao".to_vec(),
+            }],
         },
         "2025-02-10",
     )
     .await;
+    // The uploaded file is stored with the step and listed in its attachments.
+    let events = s.task_events(r.id).await.expect("events");
+    let listed = events.last().expect("event").attachments.clone();
+    assert_eq!(listed[0], "bc.pdf");
+    let file_id: i64 = listed[1]
+        .strip_prefix("tep:")
+        .and_then(|x| x.split(':').next())
+        .and_then(|x| x.parse().ok())
+        .expect("tep:{id}:{name}");
+    assert!(listed[1].ends_with(":Báo cáo tiến độ.pdf"));
+    let (meta, bytes) = s.task_file(r.id, file_id).await.expect("file");
+    assert_eq!(
+        (meta.kind, meta.size, bytes.as_slice()),
+        (
+            thutuc_domain::feedback::attachment::AttachmentKind::Pdf,
+            16,
+            b"%PDF-1.7\nbao cao".as_slice()
+        )
+    );
+    assert!(matches!(
+        s.task_file(r.id + 1, file_id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    // An executable named .pdf is refused and the whole step with it.
+    let bad = s
+        .update_task(
+            r.id,
+            r.rev,
+            &TaskChange::Progress {
+                percent: 50,
+                note: "x".into(),
+                attachments: vec![],
+                files: vec![TaskFile {
+                    name: "baocao.pdf".into(),
+                    bytes: b"MZ\x90\x00 This program cannot be run in DOS mode".to_vec(),
+                }],
+            },
+            "x",
+            d("2025-02-11"),
+        )
+        .await;
+    assert!(matches!(bad, Err(StoreError::Invalid { .. })), "{bad:?}");
+    assert_eq!(s.get_task(r.id).await.expect("get").rev, r.rev);
+    assert_eq!(
+        s.task_events(r.id).await.expect("events").len(),
+        events.len()
+    );
     let stale = s
         .update_task(r.id, 1, &TaskChange::Accept, "x", d("2025-02-11"))
         .await;

@@ -85,6 +85,35 @@ pub struct TaskEvent {
     pub by: String,
 }
 
+/// A file uploaded with a progress update.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TaskFile {
+    /// File name as uploaded.
+    pub name: String,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
+
+/// A stored progress file (its bytes separately).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskFileMeta {
+    /// Id.
+    pub id: i64,
+    /// The task.
+    pub task_id: i64,
+    /// File name as uploaded.
+    pub name: String,
+    /// Type sniffed from the contents.
+    pub kind: thutuc_domain::feedback::attachment::AttachmentKind,
+    /// Size in bytes.
+    pub size: i64,
+}
+
+/// Largest progress file (same limit as feedback attachments).
+pub const TASK_FILE_MAX_BYTES: usize = thutuc_domain::feedback::attachment::DEFAULT_MAX_BYTES;
+/// Most files with one progress update.
+pub const TASK_FILES_PER_STEP: usize = 5;
+
 /// A lifecycle step requested by a user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
@@ -97,6 +126,11 @@ pub enum TaskChange {
         note: String,
         /// Attachment names or links.
         attachments: Vec<String>,
+        /// Files uploaded with the update (workspace form): checked by type and size, stored
+        /// in the same transaction as the step, and listed in the step's attachments as
+        /// `tep:{id}:{name}`. Not part of the JSON API (which takes names or links).
+        #[serde(skip)]
+        files: Vec<TaskFile>,
     },
     /// Báo cáo hoàn thành with evidence.
     Submit {
@@ -262,6 +296,8 @@ pub trait TaskStore: Send + Sync {
     async fn list_tasks(&self, f: &TaskFilter) -> StoreResult<Page<TaskRecord>>;
     /// A task's history, oldest first.
     async fn task_events(&self, id: i64) -> StoreResult<Vec<TaskEvent>>;
+    /// A progress file of a task, with its bytes.
+    async fn task_file(&self, task_id: i64, file_id: i64) -> StoreResult<(TaskFileMeta, Vec<u8>)>;
     /// Every deadline change of a task, oldest first.
     async fn deadline_history(&self, id: i64) -> StoreResult<Vec<DeadlineChange>>;
     /// Extension requests of a task, oldest first.

@@ -35,6 +35,12 @@ impl AttachmentKind {
             Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         }
     }
+    /// The kind stored as [`AttachmentKind::extension`].
+    pub fn from_extension(ext: &str) -> Option<Self> {
+        [Self::Pdf, Self::Png, Self::Jpeg, Self::Docx, Self::Xlsx]
+            .into_iter()
+            .find(|k| k.extension() == ext)
+    }
     /// File extension.
     pub fn extension(self) -> &'static str {
         match self {

@@ -209,4 +209,10 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
         "Open, overdue",
     ),
     ("tasks.st.cancelled", "Đã hủy", "Cancelled"),
+    ("tasks.files", "Tệp đính kèm", "Attached files"),
+    (
+        "tasks.files_hint",
+        "PDF, PNG, JPEG, DOCX hoặc XLSX; tối đa 5 tệp, mỗi tệp 10 MB.",
+        "PDF, PNG, JPEG, DOCX or XLSX; up to 5 files of 10 MB each.",
+    ),
 ];

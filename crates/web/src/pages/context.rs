@@ -227,6 +227,8 @@ pub async fn page_layer<S: Store>(
     } else {
         let limit = if ctx.path == UPLOAD_PATH {
             MAX_UPLOAD_BYTES
+        } else if ctx.path.starts_with("/can-bo/nhiem-vu/") && ctx.path.ends_with("/buoc") {
+            crate::pages::tasks::MAX_STEP_BYTES
         } else {
             MAX_FORM_BYTES
         };

@@ -162,6 +162,7 @@ pub fn router<S: Store>(state: AppState<S>, cfg: PagesConfig) -> Router {
         )
         .route("/can-bo/nhiem-vu/{id}", get(tasks::show::<S>))
         .route("/can-bo/nhiem-vu/{id}/buoc", post(tasks::step::<S>))
+        .route("/can-bo/nhiem-vu/{id}/tep/{file}", get(tasks::file::<S>))
         .fallback(not_found)
         .method_not_allowed_fallback(not_allowed)
         .layer(axum::middleware::from_fn_with_state(

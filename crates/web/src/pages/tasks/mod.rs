@@ -9,7 +9,6 @@ pub mod members;
 pub mod urging;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -147,6 +146,24 @@ pub struct EventLine {
     pub note: String,
     /// Who.
     pub by: String,
+    /// Attachments: (link or empty, label).
+    pub files: Vec<(String, String)>,
+}
+
+/// An attachment of a step as shown: uploaded files (`tep:{id}:{name}`) link to their
+/// download; names and links typed through the API are shown as text.
+fn attachment_line(task_id: i64, a: &str) -> (String, String) {
+    match a
+        .strip_prefix("tep:")
+        .and_then(|r| r.split_once(':'))
+        .and_then(|(id, name)| id.parse::<i64>().ok().map(|id| (id, name)))
+    {
+        Some((file, name)) => (
+            format!("/can-bo/nhiem-vu/{task_id}/tep/{file}"),
+            name.to_string(),
+        ),
+        None => (String::new(), a.to_string()),
+    }
 }
 
 #[derive(Template)]
@@ -218,6 +235,11 @@ pub async fn show<S: Store>(
                 percent: e.percent,
                 note: e.note.clone(),
                 by: e.by.clone(),
+                files: e
+                    .attachments
+                    .iter()
+                    .map(|a| attachment_line(d.task.id, a))
+                    .collect(),
             })
             .collect(),
         deadlines: d
@@ -272,20 +294,69 @@ fn form_date(s: &str) -> Result<NaiveDate, PageError> {
     })
 }
 
+/// Reads the step form: urlencoded, or `multipart/form-data` when files come with a
+/// progress update (the files' type and size are checked by the store, in the step's
+/// transaction).
+fn read_step_form(
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+) -> Result<(StepForm, Vec<thutuc_store::TaskFile>), PageError> {
+    let Some(parts) = crate::api::feedback::multipart::parse(headers, body) else {
+        let f: StepForm = serde_urlencoded::from_bytes(body).map_err(|e| {
+            PageError::bad_request(format!("biểu mẫu không hợp lệ / bad form: {e}"))
+        })?;
+        return Ok((f, Vec::new()));
+    };
+    let mut fields = Vec::new();
+    let mut files = Vec::new();
+    for p in parts {
+        match p.filename {
+            Some(name) if p.name == "files" => {
+                if !p.data.is_empty() {
+                    files.push(thutuc_store::TaskFile {
+                        name,
+                        bytes: p.data,
+                    });
+                }
+            }
+            Some(_) => {}
+            None => fields.push((p.name, String::from_utf8_lossy(&p.data).into_owned())),
+        }
+    }
+    let encoded =
+        serde_urlencoded::to_string(&fields).map_err(|e| PageError::bad_request(e.to_string()))?;
+    let f: StepForm = serde_urlencoded::from_str(&encoded)
+        .map_err(|e| PageError::bad_request(format!("biểu mẫu không hợp lệ / bad form: {e}")))?;
+    Ok((f, files))
+}
+
+/// Largest step form (a progress update with its files).
+pub const MAX_STEP_BYTES: usize =
+    thutuc_store::TASK_FILES_PER_STEP * thutuc_store::TASK_FILE_MAX_BYTES + 1024 * 1024;
+
 /// `POST /can-bo/nhiem-vu/{id}/buoc`.
 pub async fn step<S: Store>(
     State(st): State<AppState<S>>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(f): Form<StepForm>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
 ) -> PageResult {
     let v = ctx.viewer()?;
+    let body = crate::api::feedback::multipart::read_body(body, MAX_STEP_BYTES).await?;
+    let (f, files) = read_step_form(&headers, &body)?;
     let text = f.text.trim().to_string();
+    if !files.is_empty() && f.action != "progress" {
+        return Err(PageError::bad_request(
+            "chỉ gửi tệp kèm cập nhật tiến độ / files go with a progress update",
+        ));
+    }
     let change = match f.action.as_str() {
         "progress" => TaskChange::Progress {
             percent: f.percent.unwrap_or(0),
             note: text,
             attachments: vec![],
+            files,
         },
         "submit" => TaskChange::Submit { evidence: text },
         "accept" => TaskChange::Accept,
@@ -438,4 +509,48 @@ pub async fn public<S: Store>(State(st): State<AppState<S>>, ctx: Ctx) -> PageRe
         meetings,
         directives,
     })
+}
+
+/// `GET /can-bo/nhiem-vu/{id}/tep/{file}`: a progress file, for whoever may see the task,
+/// served as a download with its sniffed type and a sandboxing policy.
+pub async fn file<S: Store>(
+    State(st): State<AppState<S>>,
+    ctx: Ctx,
+    Path((id, file)): Path<(i64, i64)>,
+) -> PageResult {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let v = ctx.viewer()?;
+    // Reading the task checks that the viewer may see it (lead, coordinating, assigner,
+    // their parents, the Working Group).
+    api::readable(&st, &v.actor, id).await?;
+    let (meta, bytes) = st.store.task_file(id, file).await?;
+    let mut resp = bytes.into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(meta.kind.mime()),
+    );
+    let name = format!(
+        "attachment; filename=\"nhiem-vu-{id}-tep-{}.{}\"",
+        meta.id,
+        meta.kind.extension()
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&name).map_err(|e| PageError::internal(e.to_string()))?,
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(resp)
 }

@@ -1,0 +1,16 @@
+-- Files uploaded with task progress updates (issue 8). Keep in step with
+-- store-postgres/migrations/0011_task_files.sql (schema-parity test). Written in the same
+-- transaction as the progress step that lists them (`tep:{id}:{name}` in its attachments);
+-- never deleted.
+CREATE TABLE task_files (
+    id INTEGER PRIMARY KEY,
+    task_id INTEGER NOT NULL REFERENCES tasks(id),
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    bytes BLOB NOT NULL,
+    by_user TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX task_files_task ON task_files(task_id);
