@@ -316,16 +316,18 @@ fn main() {
     let fingerprint = std::hash::Hasher::finish(&fp);
 
     // Where the time goes (sums over all queries).
-    let mut phases = [Duration::ZERO; 5];
+    let mut phases = [Duration::ZERO; 6];
+    let mut differing = 0usize;
     for q in &qs {
         let req = SearchRequest::new(q.as_str(), 10);
-        let p = idx.profile(&req).expect("profile");
+        let (p, same) = idx.profile(&req).expect("profile");
+        differing += usize::from(!same);
         for (a, b) in phases.iter_mut().zip(p) {
             *a += b;
         }
         let t = Instant::now();
         let _ = idx.search(&req).expect("search");
-        phases[4] += t.elapsed();
+        phases[5] += t.elapsed();
     }
     let per = |d: Duration| ms(d) / qs.len() as f64;
 
@@ -358,12 +360,17 @@ fn main() {
         total_hits as f64 / qs.len() as f64
     );
     println!(
-        "| Mean per query: build query / match only / match + score / + filters, top-k, facets / whole search | {:.3} / {:.3} / {:.3} / {:.3} / {:.3} ms |",
+        "| Mean per query: build query / match only / match + score / + filters, top-k, facets with columnar reads (before) / the same with decoded arrays (now) / whole search | {:.3} / {:.3} / {:.3} / {:.3} / {:.3} / {:.3} ms |",
         per(phases[0]),
         per(phases[1]),
         per(phases[2]),
         per(phases[3]),
-        per(phases[4])
+        per(phases[4]),
+        per(phases[5])
+    );
+    println!(
+        "| Queries where the two collectors' pages differ (total, ranked hits, facet counts) | {differing} of {} |",
+        qs.len()
     );
     println!("| Result fingerprint | {fingerprint:016x} |");
     println!(

@@ -13,6 +13,9 @@ use tantivy::columnar::StrColumn;
 use tantivy::index::SegmentId;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
+#[doc(hidden)]
+pub mod reference;
+
 /// Fast fields used as facet dimensions, in [`crate::request::Facets`] order.
 pub const DIMENSIONS: [&str; 6] = [
     "levels",

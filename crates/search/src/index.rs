@@ -362,8 +362,10 @@ pub mod profile {
 
     impl SearchIndex {
         /// Times the phases of one search: [query analysis + build, match without scoring,
-        /// match with scoring, match + filters + top-k + facets].
-        pub fn profile(&self, req: &SearchRequest) -> Result<[Duration; 4], SearchError> {
+        /// match with scoring, match + filters + top-k + facets with the former columnar
+        /// collector, the same with the decoded arrays], and whether both collectors returned
+        /// the same page (total, ranked addresses and scores, every facet count).
+        pub fn profile(&self, req: &SearchRequest) -> Result<([Duration; 5], bool), SearchError> {
             let t = Instant::now();
             let q = analyse(&req.q);
             let builder = QueryBuilder::new(&self.fields, &q);
@@ -376,15 +378,29 @@ pub mod profile {
             let t = Instant::now();
             let _ = searcher.search(query.as_ref(), &ScoreOnly)?;
             let scored = t.elapsed();
+            let old = crate::collector::reference::ColumnarCollector {
+                filters: dimension_filters(req),
+                k: req.limit,
+            };
+            let t = Instant::now();
+            let a = searcher.search(query.as_ref(), &old)?;
+            let columnar = t.elapsed();
             let collector = FacetTopCollector {
                 filters: dimension_filters(req),
                 k: req.limit,
                 cache: &self.facets,
             };
             let t = Instant::now();
-            let _ = searcher.search(query.as_ref(), &collector)?;
+            let b = searcher.search(query.as_ref(), &collector)?;
             let full = t.elapsed();
-            Ok([build, count, scored, full])
+            let same = a.total == b.total
+                && a.counts == b.counts
+                && a.top.len() == b.top.len()
+                && a.top
+                    .iter()
+                    .zip(&b.top)
+                    .all(|(x, y)| x.address == y.address && x.score.to_bits() == y.score.to_bits());
+            Ok(([build, count, scored, columnar, full], same))
         }
     }
 }
