@@ -283,6 +283,54 @@ fn main() {
         }
     }
 
+    // Fingerprint of every answer (totals, ranked codes, facet counts) so that an
+    // optimisation can be checked to return identical results.
+    let mut fp = std::collections::hash_map::DefaultHasher::new();
+    for q in &qs {
+        use std::hash::Hash;
+        let r = idx
+            .search(&SearchRequest::new(q.as_str(), 10))
+            .expect("search");
+        r.total.hash(&mut fp);
+        r.relaxed.hash(&mut fp);
+        for h in &r.hits {
+            h.code.hash(&mut fp);
+            h.highlights.name.hash(&mut fp);
+            h.highlights.other.hash(&mut fp);
+        }
+        let f = &r.facets;
+        for dim in [
+            &f.levels,
+            &f.sectors,
+            &f.owner_orgs,
+            &f.kinds,
+            &f.statuses,
+            &f.provinces,
+        ] {
+            for c in dim {
+                c.value.hash(&mut fp);
+                c.count.hash(&mut fp);
+            }
+        }
+    }
+    let fingerprint = std::hash::Hasher::finish(&fp);
+
+    // Where the time goes (sums over all queries).
+    let mut phases = [Duration::ZERO; 6];
+    let mut differing = 0usize;
+    for q in &qs {
+        let req = SearchRequest::new(q.as_str(), 10);
+        let (p, same) = idx.profile(&req).expect("profile");
+        differing += usize::from(!same);
+        for (a, b) in phases.iter_mut().zip(p) {
+            *a += b;
+        }
+        let t = Instant::now();
+        let _ = idx.search(&req).expect("search");
+        phases[5] += t.elapsed();
+    }
+    let per = |d: Duration| ms(d) / qs.len() as f64;
+
     let (q50, q99, qmean, qmax) = summary(lat);
     let (s50, s99, smean, smax) = summary(slat);
     let (b50, b99, bmean, bmax) = summary(broad);
@@ -311,6 +359,20 @@ fn main() {
         "| Mean matches per query | {:.0} |",
         total_hits as f64 / qs.len() as f64
     );
+    println!(
+        "| Mean per query: build query / match only / match + score / + filters, top-k, facets with columnar reads (before) / the same with decoded arrays (now) / whole search | {:.3} / {:.3} / {:.3} / {:.3} / {:.3} / {:.3} ms |",
+        per(phases[0]),
+        per(phases[1]),
+        per(phases[2]),
+        per(phases[3]),
+        per(phases[4]),
+        per(phases[5])
+    );
+    println!(
+        "| Queries where the two collectors' pages differ (total, ranked hits, facet counts) | {differing} of {} |",
+        qs.len()
+    );
+    println!("| Result fingerprint | {fingerprint:016x} |");
     println!(
         "| Suggest p50 / p99 / mean / max ({} distinct prefixes) | {s50:.2} / {s99:.2} / {smean:.2} / {smax:.2} ms |",
         ps.len()

@@ -6,10 +6,15 @@
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
+use tantivy::index::SegmentId;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+#[doc(hidden)]
+pub mod reference;
 
 /// Fast fields used as facet dimensions, in [`crate::request::Facets`] order.
 pub const DIMENSIONS: [&str; 6] = [
@@ -29,11 +34,13 @@ const ABOLISHED_FACTOR: f32 = 0.6;
 pub type DimensionFilters = [Vec<String>; 6];
 
 /// The collector; see the module documentation.
-pub struct FacetTopCollector {
+pub struct FacetTopCollector<'a> {
     /// Allowed values per dimension.
     pub filters: DimensionFilters,
     /// Hits to keep (offset + limit).
     pub k: usize,
+    /// The index's decoded facet arrays.
+    pub cache: &'a FacetCache,
 }
 
 /// A scored hit (ordered best first: higher score, then lower address).
@@ -76,27 +83,168 @@ pub struct CollectedPage {
     pub counts: [HashMap<String, u64>; 6],
 }
 
-struct Dimension {
-    column: Option<StrColumn>,
-    /// Exactly one value per document: read it directly instead of through the row index.
-    full: bool,
-    /// `None`: no filter on this dimension; otherwise allowed[ord].
-    allowed: Option<Vec<bool>>,
-    counts: Vec<u32>,
+/// One facet dimension of one segment, decoded once into plain arrays: reading a document's
+/// ordinals is then one or two array loads instead of a columnar (bit-unpacking, row-index)
+/// read per matched document.
+#[derive(Debug, Default)]
+pub struct DimOrds {
+    /// Empty when every document has exactly one value (then `values[doc]` is its ordinal);
+    /// otherwise `values[start[doc]..start[doc + 1]]` are the document's ordinals.
+    start: Vec<u32>,
+    /// Term ordinals.
+    values: Vec<u32>,
+    /// The dimension's terms, by ordinal.
+    terms: Vec<String>,
+}
+
+impl DimOrds {
+    fn build(column: Option<StrColumn>, max_doc: DocId) -> tantivy::Result<Self> {
+        let Some(col) = column else {
+            return Ok(Self {
+                start: vec![0; max_doc as usize + 1],
+                ..Default::default()
+            });
+        };
+        let mut terms = Vec::with_capacity(col.num_terms());
+        let mut s = String::new();
+        for ord in 0..col.num_terms() as u64 {
+            s.clear();
+            col.ord_to_str(ord, &mut s)?;
+            terms.push(s.clone());
+        }
+        let ords = col.ords();
+        let full = ords.get_cardinality() == tantivy::columnar::Cardinality::Full;
+        let mut start = Vec::new();
+        let mut values = Vec::with_capacity(max_doc as usize);
+        if full {
+            values.extend((0..max_doc).map(|d| ords.values.get_val(d) as u32));
+        } else {
+            start.reserve(max_doc as usize + 1);
+            for d in 0..max_doc {
+                start.push(values.len() as u32);
+                values.extend(ords.values_for_doc(d).map(|o| o as u32));
+            }
+            start.push(values.len() as u32);
+        }
+        Ok(Self {
+            start,
+            values,
+            terms,
+        })
+    }
+
+    /// The ordinals of `doc`.
+    #[inline]
+    fn of(&self, doc: DocId) -> &[u32] {
+        let d = doc as usize;
+        if self.start.is_empty() {
+            std::slice::from_ref(&self.values[d])
+        } else {
+            &self.values[self.start[d] as usize..self.start[d + 1] as usize]
+        }
+    }
+
+    /// The ordinal of a term, if present in this segment.
+    fn ord(&self, term: &str) -> Option<usize> {
+        self.terms
+            .binary_search_by(|t| t.as_bytes().cmp(term.as_bytes()))
+            .ok()
+    }
+}
+
+/// Every facet dimension of one segment, see [`DimOrds`].
+#[derive(Debug)]
+pub struct SegmentFacets {
+    dims: [DimOrds; 6],
+    abolished: Option<u32>,
+}
+
+impl SegmentFacets {
+    fn build(reader: &SegmentReader) -> tantivy::Result<Self> {
+        let max_doc = reader.max_doc();
+        let mut dims: [DimOrds; 6] = Default::default();
+        for (d, name) in DIMENSIONS.iter().enumerate() {
+            dims[d] = DimOrds::build(reader.fast_fields().str(name)?, max_doc)?;
+        }
+        let abolished = dims[STATUS].ord("abolished").map(|o| o as u32);
+        Ok(Self { dims, abolished })
+    }
+
+    /// Approximate heap size in bytes.
+    pub fn heap_bytes(&self) -> usize {
+        self.dims
+            .iter()
+            .map(|d| {
+                (d.start.capacity() + d.values.capacity()) * 4
+                    + d.terms.iter().map(|t| t.capacity() + 24).sum::<usize>()
+            })
+            .sum()
+    }
+}
+
+/// Decoded facet arrays per segment, built on first use (segments are immutable, deletes do
+/// not change a document's values) and dropped when their segment leaves the index.
+#[derive(Debug, Default)]
+pub struct FacetCache {
+    segments: Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>,
+}
+
+impl FacetCache {
+    /// The decoded arrays of a segment.
+    pub fn get(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentFacets>> {
+        let id = reader.segment_id();
+        let mut map = self.segments.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(f) = map.get(&id) {
+            return Ok(f.clone());
+        }
+        let f = Arc::new(SegmentFacets::build(reader)?);
+        map.insert(id, f.clone());
+        Ok(f)
+    }
+
+    /// Builds the arrays of every segment of `searcher` and forgets other segments.
+    pub fn refresh(&self, searcher: &tantivy::Searcher) -> tantivy::Result<()> {
+        let live: std::collections::HashSet<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
+        self.segments
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|id, _| live.contains(id));
+        for r in searcher.segment_readers() {
+            self.get(r)?;
+        }
+        Ok(())
+    }
+
+    /// Approximate heap size in bytes.
+    pub fn heap_bytes(&self) -> usize {
+        self.segments
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .map(|f| f.heap_bytes())
+            .sum()
+    }
 }
 
 /// The per-segment half of [`FacetTopCollector`].
 pub struct FacetTopSegment {
     segment: SegmentOrdinal,
-    dims: Vec<Dimension>,
-    abolished_ord: Option<u64>,
+    facets: Arc<SegmentFacets>,
+    /// Per dimension: `None` when not filtered, otherwise allowed[ord].
+    allowed: [Option<Vec<bool>>; 6],
+    any_filter: bool,
+    counts: [Vec<u32>; 6],
     k: usize,
     /// Min-heap of the best k (Reverse ordering).
     heap: BinaryHeap<std::cmp::Reverse<Scored>>,
     total: u64,
 }
 
-impl Collector for FacetTopCollector {
+impl Collector for FacetTopCollector<'_> {
     type Fruit = CollectedPage;
     type Child = FacetTopSegment;
 
@@ -105,45 +253,27 @@ impl Collector for FacetTopCollector {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<FacetTopSegment> {
-        let mut dims = Vec::with_capacity(DIMENSIONS.len());
-        let mut abolished_ord = None;
-        for (d, name) in DIMENSIONS.iter().enumerate() {
-            let column = reader.fast_fields().str(name)?;
-            let num_terms = column.as_ref().map_or(0, |c| c.num_terms());
-            let allowed = if self.filters[d].is_empty() {
-                None
-            } else {
-                let mut allowed = vec![false; num_terms];
-                if let Some(c) = &column {
-                    for v in &self.filters[d] {
-                        if let Some(ord) = c.dictionary().term_ord(v.as_bytes())?
-                            && let Some(slot) = allowed.get_mut(ord as usize)
-                        {
-                            *slot = true;
-                        }
+        let facets = self.cache.get(reader)?;
+        let mut allowed: [Option<Vec<bool>>; 6] = Default::default();
+        let mut counts: [Vec<u32>; 6] = Default::default();
+        for (d, dim) in facets.dims.iter().enumerate() {
+            if !self.filters[d].is_empty() {
+                let mut a = vec![false; dim.terms.len()];
+                for v in &self.filters[d] {
+                    if let Some(ord) = dim.ord(v) {
+                        a[ord] = true;
                     }
                 }
-                Some(allowed)
-            };
-            if d == STATUS
-                && let Some(c) = &column
-            {
-                abolished_ord = c.dictionary().term_ord(b"abolished")?;
+                allowed[d] = Some(a);
             }
-            let full = column.as_ref().is_some_and(|c| {
-                c.ords().get_cardinality() == tantivy::columnar::Cardinality::Full
-            });
-            dims.push(Dimension {
-                column,
-                full,
-                allowed,
-                counts: vec![0; num_terms],
-            });
+            counts[d] = vec![0; dim.terms.len()];
         }
         Ok(FacetTopSegment {
             segment,
-            dims,
-            abolished_ord,
+            any_filter: allowed.iter().any(Option::is_some),
+            facets,
+            allowed,
+            counts,
             k: self.k,
             heap: BinaryHeap::with_capacity(self.k + 1),
             total: 0,
@@ -180,76 +310,46 @@ pub struct SegmentFruit {
     counts: Vec<Vec<(String, u64)>>,
 }
 
-impl Dimension {
-    /// Calls `f` with each term ordinal of `doc` in this dimension.
-    #[inline]
-    fn for_each(&self, doc: DocId, mut f: impl FnMut(u64)) {
-        let Some(col) = &self.column else { return };
-        let ords = col.ords();
-        if self.full {
-            f(ords.values.get_val(doc));
-        } else {
-            ords.values_for_doc(doc).for_each(f);
-        }
-    }
-}
-
 impl SegmentCollector for FacetTopSegment {
     type Fruit = SegmentFruit;
 
     fn collect(&mut self, doc: DocId, score: Score) {
+        let dims = &self.facets.dims;
+        // Disjunctive facets: a document counts in dimension d when it passes every filter
+        // but d's; it is a hit when it passes them all.
         let mut failed = 0usize;
         let mut failed_dim = usize::MAX;
-        for (d, dim) in self.dims.iter().enumerate() {
-            let Some(allowed) = &dim.allowed else {
-                continue;
-            };
-            let mut pass = false;
-            dim.for_each(doc, |o| {
-                pass |= allowed.get(o as usize).copied().unwrap_or(false);
-            });
-            if !pass {
-                failed += 1;
-                failed_dim = d;
-                if failed > 1 {
-                    return;
+        if self.any_filter {
+            for (d, allowed) in self.allowed.iter().enumerate() {
+                let Some(allowed) = allowed else { continue };
+                if !dims[d].of(doc).iter().any(|&o| allowed[o as usize]) {
+                    failed += 1;
+                    failed_dim = d;
+                    if failed > 1 {
+                        return;
+                    }
                 }
             }
         }
-        let mut abolished = false;
-        let abolished_ord = self.abolished_ord;
-        for (d, dim) in self.dims.iter_mut().enumerate() {
-            if failed == 1 && d != failed_dim {
-                continue;
+        if failed == 1 {
+            for &o in dims[failed_dim].of(doc) {
+                self.counts[failed_dim][o as usize] += 1;
             }
-            let Dimension {
-                column,
-                full,
-                counts,
-                ..
-            } = dim;
-            let Some(col) = column else { continue };
-            let mut count = |o: u64| {
-                if let Some(n) = counts.get_mut(o as usize) {
-                    *n += 1;
-                }
-                if d == STATUS && Some(o) == abolished_ord {
-                    abolished = true;
-                }
-            };
-            if *full {
-                count(col.ords().values.get_val(doc));
-            } else {
-                col.ords().values_for_doc(doc).for_each(count);
-            }
-        }
-        if failed > 0 {
             return;
+        }
+        for (dim, counts) in dims.iter().zip(self.counts.iter_mut()) {
+            for &o in dim.of(doc) {
+                counts[o as usize] += 1;
+            }
         }
         self.total += 1;
         if self.k == 0 {
             return;
         }
+        let abolished = self
+            .facets
+            .abolished
+            .is_some_and(|a| dims[STATUS].of(doc).contains(&a));
         let score = if abolished {
             score * ABOLISHED_FACTOR
         } else {
@@ -268,19 +368,20 @@ impl SegmentCollector for FacetTopSegment {
     }
 
     fn harvest(self) -> SegmentFruit {
-        let mut counts = Vec::with_capacity(self.dims.len());
-        for dim in &self.dims {
-            let mut out = Vec::new();
-            if let Some(col) = &dim.column {
-                let mut s = String::new();
-                for (ord, n) in dim.counts.iter().enumerate() {
-                    if *n > 0 && col.ord_to_str(ord as u64, &mut s).unwrap_or(false) {
-                        out.push((s.clone(), u64::from(*n)));
-                    }
-                }
-            }
-            counts.push(out);
-        }
+        let counts = self
+            .facets
+            .dims
+            .iter()
+            .zip(self.counts)
+            .map(|(dim, counts)| {
+                counts
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(ord, n)| (dim.terms[ord].clone(), u64::from(n)))
+                    .collect()
+            })
+            .collect();
         SegmentFruit {
             total: self.total,
             top: self.heap.into_iter().map(|r| r.0).collect(),

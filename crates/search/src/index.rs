@@ -10,7 +10,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 use thutuc_domain::procedure::{Level, ProcedureKind};
 
 use crate::SearchError;
-use crate::collector::{FacetTopCollector, Scored};
+use crate::collector::{FacetCache, FacetTopCollector, Scored};
 use crate::doc::{DocStatus, IndexDoc};
 use crate::highlight::{covered, highlight_all, snippet};
 use crate::query::{AnalysedQuery, QueryBuilder, analyse};
@@ -30,7 +30,9 @@ pub struct SearchConfig {
     /// Indexing memory budget in bytes, shared by the threads (at least 15 MB per thread).
     pub writer_memory: usize,
     /// Threads one search may use (segments are searched in parallel); 1 searches on the
-    /// calling thread only.
+    /// calling thread only. Default 1, or `THUTUC_SEARCH_THREADS`: a server runs many
+    /// searches at once, and splitting each over the cores only adds hand-offs and contention
+    /// (measured in BENCHMARKS.md); more threads only lower one lone query's latency.
     pub search_threads: usize,
 }
 
@@ -40,7 +42,10 @@ impl Default for SearchConfig {
             dir: None,
             writer_threads: 2,
             writer_memory: 128 * 1024 * 1024,
-            search_threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
+            search_threads: std::env::var("THUTUC_SEARCH_THREADS")
+                .ok()
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .map_or(1, |n| n.clamp(1, 16)),
         }
     }
 }
@@ -51,6 +56,8 @@ pub struct SearchIndex {
     fields: Fields,
     writer: Mutex<IndexWriter>,
     reader: IndexReader,
+    /// Facet ordinals decoded per segment (see [`FacetCache`]).
+    facets: FacetCache,
     pub(crate) applied: Mutex<std::collections::HashMap<String, chrono::DateTime<chrono::Utc>>>,
 }
 
@@ -98,6 +105,7 @@ impl SearchIndex {
             fields,
             writer: Mutex::new(writer),
             reader,
+            facets: FacetCache::default(),
             applied: Mutex::new(Default::default()),
         })
     }
@@ -140,6 +148,8 @@ impl SearchIndex {
     pub fn commit(&self) -> Result<(), SearchError> {
         self.writer().commit()?;
         self.reader.reload()?;
+        // Decode the new segments' facet arrays now rather than in the next search.
+        self.facets.refresh(&self.reader.searcher())?;
         Ok(())
     }
 
@@ -168,6 +178,7 @@ impl SearchIndex {
         let collector = FacetTopCollector {
             filters: dimension_filters(req),
             k: offset + limit,
+            cache: &self.facets,
         };
         let mut page = searcher.search(builder.strict().as_ref(), &collector)?;
         let mut relaxed = false;
@@ -308,4 +319,88 @@ fn sorted_counts(m: std::collections::HashMap<String, u64>) -> Vec<FacetCount> {
         .collect();
     v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     v
+}
+
+/// Timing instrumentation for the benchmark (no `perf` on the build machine).
+#[doc(hidden)]
+pub mod profile {
+    use std::time::{Duration, Instant};
+
+    use tantivy::collector::{Collector, Count, SegmentCollector};
+    use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+    use super::*;
+
+    struct ScoreOnly;
+    struct ScoreOnlySeg(f32);
+    impl Collector for ScoreOnly {
+        type Fruit = f32;
+        type Child = ScoreOnlySeg;
+        fn for_segment(
+            &self,
+            _: SegmentOrdinal,
+            _: &SegmentReader,
+        ) -> tantivy::Result<ScoreOnlySeg> {
+            Ok(ScoreOnlySeg(0.0))
+        }
+        fn requires_scoring(&self) -> bool {
+            true
+        }
+        fn merge_fruits(&self, f: Vec<f32>) -> tantivy::Result<f32> {
+            Ok(f.into_iter().sum())
+        }
+    }
+    impl SegmentCollector for ScoreOnlySeg {
+        type Fruit = f32;
+        fn collect(&mut self, _: DocId, s: Score) {
+            self.0 += s;
+        }
+        fn harvest(self) -> f32 {
+            self.0
+        }
+    }
+
+    impl SearchIndex {
+        /// Times the phases of one search: [query analysis + build, match without scoring,
+        /// match with scoring, match + filters + top-k + facets with the former columnar
+        /// collector, the same with the decoded arrays], and whether both collectors returned
+        /// the same page (total, ranked addresses and scores, every facet count).
+        pub fn profile(&self, req: &SearchRequest) -> Result<([Duration; 5], bool), SearchError> {
+            let t = Instant::now();
+            let q = analyse(&req.q);
+            let builder = QueryBuilder::new(&self.fields, &q);
+            let query = builder.strict();
+            let build = t.elapsed();
+            let searcher = self.reader.searcher();
+            let t = Instant::now();
+            let _ = searcher.search(query.as_ref(), &Count)?;
+            let count = t.elapsed();
+            let t = Instant::now();
+            let _ = searcher.search(query.as_ref(), &ScoreOnly)?;
+            let scored = t.elapsed();
+            let old = crate::collector::reference::ColumnarCollector {
+                filters: dimension_filters(req),
+                k: req.limit,
+            };
+            let t = Instant::now();
+            let a = searcher.search(query.as_ref(), &old)?;
+            let columnar = t.elapsed();
+            let collector = FacetTopCollector {
+                filters: dimension_filters(req),
+                k: req.limit,
+                cache: &self.facets,
+            };
+            let t = Instant::now();
+            let b = searcher.search(query.as_ref(), &collector)?;
+            let full = t.elapsed();
+            let same = a.total == b.total
+                && a.counts == b.counts
+                && a.top.len() == b.top.len()
+                && a.top
+                    .iter()
+                    .zip(&b.top)
+                    .all(|(x, y)| x.address == y.address && x.score.to_bits() == y.score.to_bits());
+            Ok(([build, count, scored, columnar, full], same))
+        }
+    }
 }

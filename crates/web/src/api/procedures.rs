@@ -107,6 +107,37 @@ pub fn search_request(f: &ProcedureFilter) -> thutuc_search::SearchRequest {
     }
 }
 
+/// Searches on the blocking pool, at most one search per core at a time (FIFO): a search is
+/// milliseconds of CPU, so running it on the async workers would stall every other request,
+/// and running more at once than there are cores only adds switching.
+pub async fn run_search<T: Send + 'static>(
+    index: std::sync::Arc<thutuc_search::SearchIndex>,
+    f: impl FnOnce(&thutuc_search::SearchIndex) -> Result<T, thutuc_search::SearchError>
+    + Send
+    + 'static,
+) -> Result<T, thutuc_search::SearchError> {
+    static LIMIT: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let limit = LIMIT.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, usize::from))
+    });
+    let _permit = limit.acquire().await;
+    tokio::task::spawn_blocking(move || f(&index))
+        .await
+        .map_err(|e| thutuc_search::SearchError::Io(format!("search task failed: {e}")))?
+}
+
+/// The search answer, serialised straight from the response (keys in the order the former
+/// `json!` map produced).
+#[derive(serde::Serialize)]
+struct SearchPage<'a> {
+    facets: &'a thutuc_search::Facets,
+    items: &'a [thutuc_search::Hit],
+    limit: usize,
+    offset: usize,
+    relaxed: bool,
+    total: u64,
+}
+
 /// Lists procedures. With `q`, results come from the search index: ranked, with highlights
 /// (`<mark>`, HTML-escaped) and facet counts; without `q`, in catalogue order from the database.
 #[utoipa::path(get, path = "/api/v1/procedures", tag = "procedures", params(ProcedureListQuery),
@@ -119,18 +150,18 @@ pub async fn list<S: Store>(
     let has_text = f.q.as_deref().is_some_and(|t| !t.trim().is_empty());
     if has_text && f.status != Some(ProcedureStatusFilter::HasDraft) {
         let req = search_request(&f);
-        let resp = st
-            .search
-            .search(&req)
+        let (limit, offset) = (req.limit, req.offset);
+        let resp = run_search(st.search.clone(), move |s| s.search(&req))
+            .await
             .map_err(|e| WebError::from(StoreError::Other(e.to_string())))?;
-        return Ok(Json(serde_json::json!({
-            "items": resp.hits,
-            "total": resp.total,
-            "limit": req.limit,
-            "offset": req.offset,
-            "facets": resp.facets,
-            "relaxed": resp.relaxed,
-        }))
+        return Ok(Json(SearchPage {
+            facets: &resp.facets,
+            items: &resp.hits,
+            limit,
+            offset,
+            relaxed: resp.relaxed,
+            total: resp.total,
+        })
         .into_response());
     }
     let page: PageView<ProcedureSummary> = st.store.list_procedures(&f).await?.into();
@@ -146,9 +177,10 @@ pub async fn suggest<S: Store>(
 ) -> WebResult<Json<Vec<thutuc_search::Suggestion>>> {
     let text = q.q.unwrap_or_default();
     let limit = q.limit.unwrap_or(10).clamp(1, 10) as usize;
-    Ok(Json(st.search.suggest(&text, limit).map_err(|e| {
-        WebError::from(StoreError::Other(e.to_string()))
-    })?))
+    let found = run_search(st.search.clone(), move |s| s.suggest(&text, limit))
+        .await
+        .map_err(|e| WebError::from(StoreError::Other(e.to_string())))?;
+    Ok(Json(found))
 }
 
 async fn load_current<S: Store>(

@@ -37,7 +37,8 @@ pub async fn find_with_facets<S: Store>(
     let f = crate::api::procedures::filter_from_query(st, q)?;
     if f.q.as_deref().is_some_and(|t| !t.trim().is_empty()) {
         let req = crate::api::procedures::search_request(&f);
-        match st.search.search(&req) {
+        let r = req.clone();
+        match crate::api::procedures::run_search(st.search.clone(), move |s| s.search(&r)).await {
             Ok(resp) => {
                 let items = resp
                     .hits
