@@ -171,7 +171,8 @@ async fn the_full_lifecycle_keeps_history_and_refuses_stale_edits<S: Store>(s: S
         ]
     );
     let events = s.task_events(r.id).await.expect("events");
-    assert_eq!(events[1].attachments, vec!["bc.pdf".to_string()]);
+    assert_eq!(events[1].attachments.len(), 2);
+    assert_eq!(events[1].attachments[0], "bc.pdf");
     assert_eq!(events[1].percent, 40);
     // Each step notified the organisation concerned, in the same transaction, once.
     let btp = s
