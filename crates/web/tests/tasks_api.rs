@@ -374,3 +374,54 @@ async fn sub_task_progress_rolls_up_into_the_parent_detail() {
         "a cancelled sub-task is left out"
     );
 }
+
+#[tokio::test]
+async fn replacing_a_working_group_ends_left_out_members_instead_of_deleting_them() {
+    let app = app().await;
+    let member = |person: &str, role: &str| {
+        json!({"person": person, "position": "Thành viên", "org": "BTP", "role": role})
+    };
+    let group = |members: Vec<Value>| {
+        json!({
+            "code": "TCT-BTP", "name": "Tổ công tác của Bộ Tư pháp", "level": "ministry",
+            "org": "BTP", "valid_from": "2025-01-01", "members": members
+        })
+    };
+    let (s, _) = app
+        .call(
+            "PUT",
+            "/api/v1/working-groups",
+            "wg",
+            Some(group(vec![member("Nguyễn Văn A", "head"), member("Trần Thị B", "member")])),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _) = app
+        .call(
+            "PUT",
+            "/api/v1/working-groups",
+            "wg",
+            Some(group(vec![member("Nguyễn Văn A", "head")])),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, v) = app.call("GET", "/api/v1/working-groups", "wg", None).await;
+    let g = v["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .find(|g| g["code"] == "TCT-BTP")
+        .expect("group");
+    let members = g["members"].as_array().expect("members");
+    assert_eq!(members.len(), 2, "{members:?}");
+    let b = members
+        .iter()
+        .find(|m| m["person"] == "Trần Thị B")
+        .expect("kept");
+    assert!(b["ended_on"].is_string(), "ended, not deleted: {b}");
+    let a = members
+        .iter()
+        .find(|m| m["person"] == "Nguyễn Văn A")
+        .expect("head");
+    assert!(a.get("ended_on").is_none());
+}

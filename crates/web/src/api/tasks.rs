@@ -531,6 +531,28 @@ pub async fn put_working_group<S: Store>(
             "chỉ Tổ công tác hoặc cơ quan chủ quản / only the Working Group or the host organisation",
         ));
     }
+    // Nothing is deleted by a user action: a member left out of the new list stays in the
+    // record, ended yesterday (a member ended earlier keeps their last day).
+    let mut g = g;
+    if let Some(old) = st
+        .store
+        .working_groups()
+        .await?
+        .into_iter()
+        .find(|o| o.code == g.code)
+    {
+        let yesterday = today_vn().pred_opt().unwrap_or_else(today_vn);
+        for mut m in old.members {
+            if !g
+                .members
+                .iter()
+                .any(|n| n.person == m.person && n.org == m.org)
+            {
+                m.ended_on = Some(m.ended_on.unwrap_or(yesterday));
+                g.members.push(m);
+            }
+        }
+    }
     st.store.upsert_working_group(&g).await?;
     Ok(StatusCode::NO_CONTENT)
 }
