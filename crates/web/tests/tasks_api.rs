@@ -378,9 +378,7 @@ async fn sub_task_progress_rolls_up_into_the_parent_detail() {
 #[tokio::test]
 async fn replacing_a_working_group_ends_left_out_members_instead_of_deleting_them() {
     let app = app().await;
-    let member = |person: &str, role: &str| {
-        json!({"person": person, "position": "Thành viên", "org": "BTP", "role": role})
-    };
+    let member = |person: &str, role: &str| json!({"person": person, "position": "Thành viên", "org": "BTP", "role": role});
     let group = |members: Vec<Value>| {
         json!({
             "code": "TCT-BTP", "name": "Tổ công tác của Bộ Tư pháp", "level": "ministry",
@@ -392,7 +390,10 @@ async fn replacing_a_working_group_ends_left_out_members_instead_of_deleting_the
             "PUT",
             "/api/v1/working-groups",
             "wg",
-            Some(group(vec![member("Nguyễn Văn A", "head"), member("Trần Thị B", "member")])),
+            Some(group(vec![
+                member("Nguyễn Văn A", "head"),
+                member("Trần Thị B", "member"),
+            ])),
         )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
