@@ -37,6 +37,7 @@ mod task_macros;
 pub mod deps {
     pub use async_trait::async_trait;
     pub use chrono;
+    pub use futures_util;
     pub use serde_json;
     pub use sqlx;
     pub use thutuc_domain;

@@ -702,8 +702,14 @@ macro_rules! impl_sql_store {
                         "SELECT code, name, kind, owner_org, sector, levels, abolished, current_seq, draft_seq FROM procedures",
                     );
                     push_procedure_filters(&mut qb, filter);
-                    let rows = qb.build().fetch_all(&self.pool).await.map_err(map_err)?;
-                    rows.iter().map(summary_from_row).collect()
+                    // Streamed: 100,000 summaries, without holding 100,000 raw rows as well.
+                    use $crate::deps::futures_util::TryStreamExt;
+                    let mut rows = qb.build().fetch(&self.pool);
+                    let mut out = Vec::new();
+                    while let Some(r) = rows.try_next().await.map_err(map_err)? {
+                        out.push(summary_from_row(&r)?);
+                    }
+                    Ok(out)
                 }
 
                 async fn import_batch(&self, items: &[ImportItem]) -> StoreResult<Vec<ImportOutcome>> {

@@ -21,14 +21,6 @@ pub struct SqliteStore {
     pool: SqlitePool,
 }
 
-/// `PRAGMA mmap_size` in bytes: 256 MiB, or `THUTUC_SQLITE_MMAP` (0 turns the map off).
-fn mmap_size() -> String {
-    std::env::var("THUTUC_SQLITE_MMAP")
-        .ok()
-        .filter(|v| v.parse::<u64>().is_ok())
-        .unwrap_or_else(|| (256_u64 << 20).to_string())
-}
-
 impl SqliteStore {
     /// Opens (creating if missing) the database at `url` (`sqlite://path` or a plain path) and migrates it.
     pub async fn connect(url: &str) -> StoreResult<Self> {
@@ -46,11 +38,7 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10))
             // 8 MiB page cache per connection (default 2 MiB): statistics read index ranges
             // repeatedly; bounded so that 8 connections stay within the server memory budget.
-            .pragma("cache_size", "-8192")
-            // Reads through a memory map (up to 256 MiB of the file) instead of a `pread` and a
-            // copy per page: the statistics and exports look up many rows at random places.
-            // Mapped pages are the kernel's page cache, shared by all connections.
-            .pragma("mmap_size", mmap_size());
+            .pragma("cache_size", "-8192");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
