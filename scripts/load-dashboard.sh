@@ -19,7 +19,7 @@ command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 1;
 EMAIL=tai-thu@vpcp.gov.vn
 PASS=tai-thu-bang-dieu-khien
 ROOT=$("$BIN" --db "$DB" migrate >/dev/null 2>&1; sqlite3 "${DB#sqlite://}" "SELECT id FROM orgs WHERE parent IS NULL ORDER BY id LIMIT 1")
-"$BIN" --db "$DB" users add --email "$EMAIL" --name "Tải thử" --org "$ROOT" --role oversight --password "$PASS" >/dev/null 2>&1 || true
+"$BIN" --db "$DB" user add --email "$EMAIL" --name "Tải thử" --org "$ROOT" --role oversight --password "$PASS" >/dev/null 2>&1 || true
 
 "$BIN" --db "$DB" serve --listen 127.0.0.1:$PORT >/tmp/thutuc-dash.log 2>&1 &
 PID=$!
@@ -27,13 +27,21 @@ trap 'kill $PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do curl -sf http://127.0.0.1:$PORT/healthz >/dev/null && break; sleep 0.5; done
 
 # Sign in as a browser does: pre-session CSRF cookie, then the form.
+# (On a large database the first job tick — statistics mirror, monthly edition — may hold the
+# write lock for a while after start; retry until the sign-in goes through.)
 JAR=$(mktemp)
-PRE=$(curl -s -c "$JAR" http://127.0.0.1:$PORT/dang-nhap -o /dev/null -w '%{http_code}'; awk '$6 == "thutuc_csrf" {print $7}' "$JAR")
-curl -s -b "$JAR" -c "$JAR" -o /dev/null \
-  --data-urlencode "_csrf=$PRE" --data-urlencode "email=$EMAIL" \
-  --data-urlencode "password=$PASS" --data-urlencode "next=/can-bo" \
-  http://127.0.0.1:$PORT/dang-nhap
-SID=$(awk '$6 == "thutuc_sid" {print $7}' "$JAR")
+SID=""
+for _ in $(seq 1 60); do
+  curl -s -c "$JAR" -o /dev/null http://127.0.0.1:$PORT/dang-nhap
+  PRE=$(awk '$6 == "thutuc_csrf" {print $7}' "$JAR")
+  curl -s -b "$JAR" -c "$JAR" -o /dev/null \
+    --data-urlencode "_csrf=$PRE" --data-urlencode "email=$EMAIL" \
+    --data-urlencode "password=$PASS" --data-urlencode "next=/can-bo" \
+    http://127.0.0.1:$PORT/dang-nhap
+  SID=$(awk '$6 == "thutuc_sid" {print $7}' "$JAR")
+  [ -n "$SID" ] && break
+  sleep 5
+done
 [ -n "$SID" ] || { echo "sign-in failed"; exit 1; }
 test "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: thutuc_sid=$SID" http://127.0.0.1:$PORT/can-bo/thong-ke?thang=$LAST)" = 200
 
