@@ -12,7 +12,7 @@ use genpdf::{Alignment, Element as _, Margins, PaperSize, SimplePageDecorator};
 use crate::ReportError;
 use crate::output::html::{MOTTO, NATIONAL_TITLE};
 use crate::output::letter::OfficialLetter;
-use crate::output::pdf::{BODY_MM, data_table, err, fit, fonts, p};
+use crate::output::pdf::{BODY_MM, data_table, err, finish, fit, fonts, p};
 
 /// Renders the letter as PDF bytes.
 pub fn render_letter_pdf(l: &OfficialLetter) -> Result<Vec<u8>, ReportError> {
@@ -90,42 +90,7 @@ pub fn render_letter_pdf(l: &OfficialLetter) -> Result<Vec<u8>, ReportError> {
     for t in &l.closing {
         d.push(para(t));
     }
-    let mut rec = LinearLayout::vertical();
-    rec.push(p(
-        "Nơi nhận:",
-        Style::new().bold().italic().with_font_size(12),
-        Alignment::Left,
-    ));
-    for r in &l.recipients {
-        rec.push(p(
-            &format!("- {r}"),
-            Style::new().with_font_size(11),
-            Alignment::Left,
-        ));
-    }
-    let mut sig = LinearLayout::vertical();
-    sig.push(p(
-        &l.signer_title,
-        Style::new().bold().with_font_size(14),
-        Alignment::Center,
-    ));
-    for _ in 0..4 {
-        sig.push(Paragraph::new(" "));
-    }
-    if !l.signer_name.is_empty() {
-        sig.push(p(
-            &l.signer_name,
-            Style::new().bold().with_font_size(14),
-            Alignment::Center,
-        ));
-    }
-    let mut foot = TableLayout::new(vec![1, 1]);
-    foot.row().element(rec).element(sig).push().map_err(err)?;
-    d.push(Paragraph::new(" "));
-    d.push(foot);
-    let mut out = Vec::new();
-    d.render(&mut out).map_err(err)?;
-    Ok(out)
+    finish(d, &l.recipients, &l.signer_title, &l.signer_name)
 }
 
 #[cfg(test)]

@@ -227,33 +227,46 @@ pub fn render(
             }
         }
     }
+    finish(d, &t.recipients, &t.signer_title, &t.signer_name)
+}
+
+/// The closing block of an official document (Decree 30/2020: recipients on the left, the
+/// signer's title, room for the signature and the signer's name on the right), then the bytes.
+pub(crate) fn finish(
+    mut d: genpdf::Document,
+    recipients: &[String],
+    signer_title: &str,
+    signer_name: &str,
+) -> Result<Vec<u8>, ReportError> {
     let mut rec = LinearLayout::vertical();
     rec.push(p(
         "Nơi nhận:",
         Style::new().bold().italic().with_font_size(12),
         Alignment::Left,
     ));
-    for rc in &t.recipients {
+    for r in recipients {
         rec.push(p(
-            &format!("- {rc}"),
+            &format!("- {r}"),
             Style::new().with_font_size(11),
             Alignment::Left,
         ));
     }
     let mut sig = LinearLayout::vertical();
     sig.push(p(
-        &t.signer_title,
+        signer_title,
         Style::new().bold().with_font_size(14),
         Alignment::Center,
     ));
     for _ in 0..4 {
         sig.push(Paragraph::new(" "));
     }
-    sig.push(p(
-        &t.signer_name,
-        Style::new().bold().with_font_size(14),
-        Alignment::Center,
-    ));
+    if !signer_name.is_empty() {
+        sig.push(p(
+            signer_name,
+            Style::new().bold().with_font_size(14),
+            Alignment::Center,
+        ));
+    }
     let mut foot = TableLayout::new(vec![1, 1]);
     foot.row().element(rec).element(sig).push().map_err(err)?;
     d.push(Paragraph::new(" "));

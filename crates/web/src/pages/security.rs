@@ -37,3 +37,35 @@ pub async fn headers(req: Request, next: Next) -> Response {
     );
     resp
 }
+
+/// An uploaded file served back (feedback attachments, task progress files): a download
+/// (`Content-Disposition: attachment` under `file_name`, which must be plain ASCII), typed by
+/// the kind sniffed at upload, never sniffed by the browser, sandboxed, and not cached.
+pub fn download(
+    kind: thutuc_domain::feedback::attachment::AttachmentKind,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> crate::pages::error::PageResult {
+    use axum::response::IntoResponse;
+    let mut resp = bytes.into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind.mime()));
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
+            .map_err(|e| crate::pages::error::PageError::internal(e.to_string()))?,
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(resp)
+}

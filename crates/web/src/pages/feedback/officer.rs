@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect};
 use axum::{Extension, Form};
 use chrono::Utc;
@@ -28,7 +27,7 @@ use crate::api::feedback::officer::{
 use crate::api::feedback::service::FeedbackRuntime;
 use crate::api::feedback::views::{OfficerFeedback, register_number, timeliness};
 use crate::pages::context::{Base, Ctx};
-use crate::pages::error::{PageError, PageResult, html};
+use crate::pages::error::{PageResult, html};
 use crate::state::AppState;
 
 /// Answer templates (mẫu trả lời): key, text.
@@ -439,34 +438,11 @@ pub async fn attachment<S: Store>(
     let viewer = ctx.viewer()?;
     let (meta, bytes) = st.store.feedback_attachment(att).await?;
     let _ = visible_item(&st, &viewer.actor, meta.item_id, Action::ReadInternal).await?;
-    let mut resp = bytes.into_response();
-    let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(meta.kind.mime()),
-    );
-    let name = format!(
-        "attachment; filename=\"tep-{}.{}\"",
-        meta.id,
-        meta.kind.extension()
-    );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&name).map_err(|e| PageError::internal(e.to_string()))?,
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox; default-src 'none'"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(resp)
+    crate::pages::security::download(
+        meta.kind,
+        &format!("tep-{}.{}", meta.id, meta.kind.extension()),
+        bytes,
+    )
 }
 
 /// `GET /can-bo/phan-anh/to-cong-tac`: escalated items by agency (Working Group).

@@ -518,39 +518,14 @@ pub async fn file<S: Store>(
     ctx: Ctx,
     Path((id, file)): Path<(i64, i64)>,
 ) -> PageResult {
-    use axum::http::{HeaderValue, header};
-    use axum::response::IntoResponse;
     let v = ctx.viewer()?;
     // Reading the task checks that the viewer may see it (lead, coordinating, assigner,
     // their parents, the Working Group).
     api::readable(&st, &v.actor, id).await?;
     let (meta, bytes) = st.store.task_file(id, file).await?;
-    let mut resp = bytes.into_response();
-    let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(meta.kind.mime()),
-    );
-    let name = format!(
-        "attachment; filename=\"nhiem-vu-{id}-tep-{}.{}\"",
-        meta.id,
-        meta.kind.extension()
-    );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&name).map_err(|e| PageError::internal(e.to_string()))?,
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox; default-src 'none'"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(resp)
+    crate::pages::security::download(
+        meta.kind,
+        &format!("nhiem-vu-{id}-tep-{}.{}", meta.id, meta.kind.extension()),
+        bytes,
+    )
 }
