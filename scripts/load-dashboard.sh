@@ -66,11 +66,24 @@ end
 LUA
 } > "$LUA"
 echo "months in rotation: $(echo $MONTHS | wc -w) × 2 date bases"
-# Warm-up: every (month, basis) once, as the first visitors of the day would.
-wrk -t2 -c4 -d5s -s "$LUA" http://127.0.0.1:$PORT/ >/dev/null
+# Cold pages: every (month, basis) once, one at a time, as the first visitors after a change
+# would see them (the figures are then kept until the data changes).
+COLD=$(mktemp)
+for m in $MONTHS; do
+  for b in signed effective; do
+    curl -s -o /dev/null -w '%{time_total}\n' -H "Cookie: thutuc_sid=$SID" \
+      "http://127.0.0.1:$PORT/can-bo/thong-ke?thang=$m&ngay=$b" >> "$COLD"
+  done
+done
+python3 - "$COLD" <<'PY'
+import sys
+t = sorted(float(x) * 1000 for x in open(sys.argv[1]))
+q = lambda p: t[min(len(t) - 1, int(p * len(t)))]
+print(f"cold pages (each computed once, sequential): n={len(t)} p50={q(.5):.1f} ms p90={q(.9):.1f} ms p99={q(.99):.1f} ms max={t[-1]:.1f} ms")
+PY
 echo "--- /healthz"
 wrk -t2 -c32 -d"$DUR" --latency http://127.0.0.1:$PORT/healthz | tee /tmp/wrk-dash-health.txt
-echo "--- /can-bo/thong-ke (32 connections)"
+echo "--- /can-bo/thong-ke (32 connections, every (month, basis) in rotation, data unchanged)"
 wrk -t2 -c32 -d"$DUR" --latency -s "$LUA" http://127.0.0.1:$PORT/ | tee /tmp/wrk-dash.txt
 H=$(awk '/Requests\/sec/ {print $2}' /tmp/wrk-dash-health.txt)
 P=$(awk '/Requests\/sec/ {print $2}' /tmp/wrk-dash.txt)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# HTTP load test (issue 2): /healthz vs GET /api/v1/procedures/{code} over a spread of codes,
-# 64 connections on loopback, release build, measured in the same run.
+# HTTP load test (issues 2 and 6): /healthz, GET /api/v1/procedures/{code} and the public
+# procedure page GET /thu-tuc/{code} (HTML) over a spread of codes, 64 connections on loopback,
+# release build, measured in the same run.
 # Usage: scripts/load-http.sh [DB_URL] [DURATION]
 # Needs wrk (Debian package `wrk`). Targets 127.0.0.1 only; bounded by DURATION.
 set -euo pipefail
@@ -33,6 +34,8 @@ request = function()
 end
 LUA
 } > "$LUA"
+PAGE_LUA=$(mktemp --suffix=.lua)
+sed 's#"/api/v1/procedures/"#"/thu-tuc/"#' "$LUA" > "$PAGE_LUA"
 echo "codes in rotation: $(echo $CODES | wc -w)"
 # Warm-up, then measure both endpoints in the same run.
 wrk -t2 -c64 -d3s -s "$LUA" http://127.0.0.1:$PORT/ >/dev/null
@@ -40,7 +43,12 @@ echo "--- /healthz"
 wrk -t2 -c64 -d"$DUR" --latency http://127.0.0.1:$PORT/healthz | tee /tmp/wrk-health.txt
 echo "--- /api/v1/procedures/{code}"
 wrk -t2 -c64 -d"$DUR" --latency -s "$LUA" http://127.0.0.1:$PORT/ | tee /tmp/wrk-proc.txt
+echo "--- /thu-tuc/{code} (HTML page)"
+wrk -t2 -c64 -d3s -s "$PAGE_LUA" http://127.0.0.1:$PORT/ >/dev/null
+wrk -t2 -c64 -d"$DUR" --latency -s "$PAGE_LUA" http://127.0.0.1:$PORT/ | tee /tmp/wrk-page.txt
 H=$(awk '/Requests\/sec/ {print $2}' /tmp/wrk-health.txt)
 P=$(awk '/Requests\/sec/ {print $2}' /tmp/wrk-proc.txt)
-echo "ratio procedure/healthz: $(python3 -c "print(f'{$P/$H:.2f}')")"
+G=$(awk '/Requests\/sec/ {print $2}' /tmp/wrk-page.txt)
+echo "ratio procedure API/healthz: $(python3 -c "print(f'{$P/$H:.2f}')")"
+echo "ratio procedure page/healthz: $(python3 -c "print(f'{$G/$H:.2f}')") (target ≥ 0.25)"
 echo "server RSS: $(awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$PID/status)  (peak $(awk '/VmHWM/ {print $2/1024 " MB"}' /proc/$PID/status))"

@@ -335,13 +335,39 @@ async fn main() -> Res<()> {
         println!("reusing {path} ({existing} change entries)");
     }
     let today = NaiveDate::from_ymd_opt(2026, 1, 10).ok_or("date")?;
+    // Another writer (a sign-in, an intake) during the refresh: the longest it had to wait.
+    sqlx::query("CREATE TABLE IF NOT EXISTS bench_probe (at TEXT)")
+        .execute(store.pool())
+        .await?;
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let probe = {
+        let (pool, stop) = (store.pool().clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut worst = 0.0f64;
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let t = Instant::now();
+                if sqlx::query("INSERT INTO bench_probe (at) VALUES ('x')")
+                    .execute(&pool)
+                    .await
+                    .is_ok()
+                {
+                    n += 1;
+                }
+                worst = worst.max(ms(t));
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            (worst, n)
+        })
+    };
     let t = Instant::now();
     let r = store.refresh_stats(today).await?;
+    let first = ms(t);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (worst, writes) = probe.await?;
     println!(
-        "first refresh (mirror of {} procedures, {} snapshot months): {:.0} ms",
-        r.procedures,
-        r.months_added,
-        ms(t)
+        "first refresh (mirror of {} procedures, {} snapshot months): {first:.0} ms; a concurrent writer waited at most {worst:.0} ms ({writes} writes)",
+        r.procedures, r.months_added,
     );
     let env = ReportEnv::load(
         &store,
@@ -410,6 +436,39 @@ async fn main() -> Res<()> {
             inputs.changes.len()
         );
     }
+    // The dashboard's 12-month trend ending 2025-11.
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let points = thutuc_reports::service::trend(
+            &store,
+            &env,
+            Period::parse("2025-11")?,
+            12,
+            DateBasis::Signed,
+            None,
+            today,
+        )
+        .await?;
+        assert_eq!(points.len(), 12);
+        times.push(ms(t));
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "12-month trend ending 2025-11: median {:.1} ms, max {:.1} ms",
+        times[times.len() / 2],
+        times[times.len() - 1]
+    );
+    // An officer's change (one procedure touched) followed by the next report's refresh.
+    let t = Instant::now();
+    sqlx::query(
+        "UPDATE procedures SET updated_at = $1 WHERE code = (SELECT MIN(code) FROM procedures)",
+    )
+    .bind(chrono::Utc::now())
+    .execute(store.pool())
+    .await?;
+    store.refresh_stats(today).await?;
+    println!("refresh after one procedure changed: {:.1} ms", ms(t));
     let req = ReportRequest {
         period: Period::parse("2025")?,
         basis: DateBasis::Signed,

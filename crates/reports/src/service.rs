@@ -92,15 +92,23 @@ pub async fn gather<S: Store>(
     store.refresh_stats(today).await?;
     let (from, to) = (req.period.from(), req.period.to());
     let before = from.pred_opt().unwrap_or(from);
+    // Five independent reads, run concurrently (each on its own pooled connection).
+    let (changes, decisions, stock_start, stock_end, flows) = tokio::try_join!(
+        store.change_facts(from, to, req.basis),
+        store.decision_facts(from, to, req.basis),
+        store.stock_at(before),
+        store.stock_at(to),
+        store.stock_flows(from, to),
+    )?;
     Ok(ReportInputs {
         period: req.period,
         basis: req.basis,
         scope: req.scope.clone(),
-        changes: store.change_facts(from, to, req.basis).await?,
-        decisions: store.decision_facts(from, to, req.basis).await?,
-        stock_start: store.stock_at(before).await?,
-        stock_end: store.stock_at(to).await?,
-        flows: store.stock_flows(from, to).await?,
+        changes,
+        decisions,
+        stock_start,
+        stock_end,
+        flows,
     })
 }
 
@@ -141,7 +149,7 @@ pub async fn stock_drill<S: Store>(
 }
 
 /// National counts for each of the `months` months ending with `last` (12 or 24 for the
-/// dashboard charts), within a scope.
+/// dashboard charts), within a scope (the statistics mirror is refreshed up to `today` first).
 pub async fn trend<S: Store>(
     store: &S,
     env: &ReportEnv,
@@ -149,25 +157,48 @@ pub async fn trend<S: Store>(
     months: u32,
     basis: DateBasis,
     scope: Option<String>,
+    today: NaiveDate,
 ) -> Result<Vec<TrendPoint>, ReportError> {
+    if let Some(s) = &scope
+        && env.orgs.get(s).is_none()
+    {
+        return Err(ReportError::UnknownOrg(s.clone()));
+    }
+    store.refresh_stats(today).await?;
     let to = last.to();
     let first = last
         .from()
         .checked_sub_months(chrono::Months::new(months.saturating_sub(1)))
         .unwrap_or(last.from());
     let period = Period::range(first, to)?;
-    let inputs = ReportInputs {
-        period,
-        basis,
-        scope,
-        changes: store.change_facts(first, to, basis).await?,
-        decisions: Vec::new(),
-        stock_start: Vec::new(),
-        stock_end: Vec::new(),
-        flows: Vec::new(),
-    };
-    let r = compute(&inputs, env.ctx())?;
-    Ok(r.trend)
+    let issuers: Option<Vec<String>> = scope
+        .as_deref()
+        .map(|s| env.orgs.subtree(s).into_iter().collect());
+    let cells = store
+        .trend_counts(first, to, basis, issuers.as_deref())
+        .await?;
+    let mut by_month: HashMap<&str, Counts> = HashMap::new();
+    for c in &cells {
+        let counts = by_month.entry(c.month.as_str()).or_default();
+        match c.bucket.as_str() {
+            "new" => counts.new += c.n,
+            "amended" => counts.amended += c.n,
+            "replaced" => counts.replaced += c.n,
+            _ => {
+                counts.abolished += c.n;
+                counts.annulled_included += c.annulled;
+            }
+        }
+    }
+    Ok(period
+        .months()
+        .into_iter()
+        .map(|(y, m)| {
+            let month = format!("{y}-{m:02}");
+            let counts = by_month.get(month.as_str()).copied().unwrap_or_default();
+            TrendPoint { month, counts }
+        })
+        .collect())
 }
 
 /// Sum of a trend (a consistency helper for callers and tests).

@@ -59,6 +59,12 @@ impl PgStore {
 
     /// Concurrent workers skip rows another worker has locked instead of waiting.
     const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
+
+    /// `YYYY-MM` of a date column (`{col}` is replaced by the column).
+    const MONTH_KEY: &'static str = "to_char({col}, 'YYYY-MM')";
+
+    /// Byte-wise text order (the order of Rust's `str`), appended to a column in `ORDER BY`.
+    const COLLATE_BYTES: &'static str = " COLLATE \"C\"";
 }
 
 thutuc_store_sql::impl_sql_store!(PgStore, sqlx::Postgres);

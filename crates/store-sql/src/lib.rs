@@ -42,4 +42,5 @@ pub mod deps {
     pub use sqlx;
     pub use thutuc_domain;
     pub use thutuc_store;
+    pub use tokio;
 }

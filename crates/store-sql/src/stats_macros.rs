@@ -24,6 +24,22 @@ macro_rules! impl_sql_stats_store {
 
             const SPAN_COLS: &str = "code, seq, owner_org, sector_id, sector, level, internal, complete, first_version, last_version, status, valid_from, valid_to, decision_no, change_kind";
             const PUBLIC: &str = "('published', 'superseded', 'abolished')";
+            /// Columns of the fact table `stats_entries`, in the order of [`ENTRY_SELECT`].
+            const ENTRY_COLS: &str = "number, line, signed_on, effective_on, issuer_org, issuer_kind, applies_central, kind, code, owner_org, sector_id, sector, level, internal, complete, first_version, old_code";
+            /// An applied entry joined with its decision, the version it created or closed, its
+            /// procedure and the replacement it records (callers append `AND …` conditions).
+            const ENTRY_SELECT: &str = "SELECT d.number, e.line, d.signed_on, e.effective_on, d.issuer_org, d.issuer_kind, d.applies_central, e.kind, e.code, \
+                COALESCE(s.owner_org, p.owner_org), s.sector_id, s.sector, s.level, s.internal, s.complete, s.first_version, r.old_code \
+                FROM decision_entries e JOIN decisions d ON d.number = e.number \
+                LEFT JOIN stats_spans s ON s.code = e.code AND s.seq = e.seq \
+                LEFT JOIN procedures p ON p.code = e.code \
+                LEFT JOIN stats_replacements r ON r.number = e.number AND r.new_code = e.code \
+                WHERE d.status = 'applied'";
+            /// Procedures re-mirrored per transaction (keeps SQLite's write lock short).
+            const CHUNK: usize = 2_000;
+            /// One refresh at a time in this process (the chunks of a refresh must not
+            /// interleave with another refresh's; across servers the state row lock orders them).
+            static REFRESH: $crate::deps::tokio::sync::Mutex<()> = $crate::deps::tokio::sync::Mutex::const_new(());
 
             fn code_of(s: String) -> StoreResult<TthcCode> {
                 TthcCode::parse(&s).map_err(|e| StoreError::Other(format!("mã lưu sai: {e}")))
@@ -63,19 +79,19 @@ macro_rules! impl_sql_stats_store {
                 ))
             }
 
-            /// Builds the spans of the procedures selected by `filter` (a SQL condition on
-            /// `p.code` with `$1` bound to `arg` when given) from the catalogue.
-            async fn catalogue_spans(tx: &mut Tx, filter: &str, arg: Option<$crate::deps::chrono::DateTime<Utc>>) -> StoreResult<Vec<Span>> {
-                let sql = format!(
+            /// Builds the spans of the procedures `codes` (all procedures when `None`) from the
+            /// catalogue.
+            async fn catalogue_spans(tx: &mut Tx, codes: Option<&[String]>) -> StoreResult<Vec<Span>> {
+                let mut qb = sqlx::QueryBuilder::<Db>::new(format!(
                     "SELECT v.code, v.seq, v.status, v.valid_from, v.valid_to, v.decision_no, v.change_kind, v.content, p.kind, p.owner_org \
                      FROM procedure_versions v JOIN procedures p ON p.code = v.code \
-                     WHERE v.status IN {PUBLIC} AND v.valid_from IS NOT NULL {filter} ORDER BY v.code, v.seq"
-                );
-                let mut q = sqlx::query(&sql);
-                if let Some(a) = arg {
-                    q = q.bind(a);
+                     WHERE v.status IN {PUBLIC} AND v.valid_from IS NOT NULL"
+                ));
+                if let Some(codes) = codes {
+                    push_in(&mut qb, " AND v.code", codes);
                 }
-                let rows = q.fetch_all(&mut **tx).await.map_err(map_err)?;
+                qb.push(" ORDER BY v.code, v.seq");
+                let rows = qb.build().fetch_all(&mut **tx).await.map_err(map_err)?;
                 let mut out: Vec<Span> = Vec::with_capacity(rows.len());
                 for r in &rows {
                     let code: String = r.try_get("code").map_err(map_err)?;
@@ -109,6 +125,84 @@ macro_rules! impl_sql_stats_store {
                 Ok(out)
             }
 
+            /// Appends `{column} IN ($…)` for `values` (never empty SQL: no values match nothing).
+            fn push_in(qb: &mut sqlx::QueryBuilder<'_, Db>, column: &str, values: &[String]) {
+                qb.push(column).push(" IN (");
+                let mut sep = qb.separated(", ");
+                for v in values {
+                    sep.push_bind(v.clone());
+                }
+                if values.is_empty() {
+                    sep.push("NULL");
+                }
+                qb.push(")");
+            }
+
+            /// Re-mirrors the procedures `codes` in one short transaction: their spans, the
+            /// replacements their decisions record, the snapshot cells they move (up to the
+            /// snapshots' end) and their rows of the fact table. Idempotent: the old rows of these
+            /// codes are replaced, and the snapshot delta is new − old read under the state lock.
+            async fn mirror_chunk(store: &$store, codes: &[String], with_entries: bool) -> StoreResult<()> {
+                let mut tx = store.begin_write().await?;
+                let sql = format!("SELECT snap_upto FROM stats_state WHERE id = 1{}", <$store>::FOR_UPDATE);
+                let snap_upto: Option<NaiveDate> = sqlx::query_scalar(&sql).fetch_one(&mut *tx).await.map_err(map_err)?;
+                let spans = catalogue_spans(&mut tx, Some(codes)).await?;
+                let mut qb = sqlx::QueryBuilder::<Db>::new(format!("SELECT {SPAN_COLS} FROM stats_spans WHERE"));
+                push_in(&mut qb, " code", codes);
+                let old = qb.build().fetch_all(&mut *tx).await.map_err(map_err)?;
+                let old = old.iter().map(span_from_row).collect::<StoreResult<Vec<_>>>()?;
+                let mut qb = sqlx::QueryBuilder::<Db>::new("DELETE FROM stats_spans WHERE");
+                push_in(&mut qb, " code", codes);
+                qb.build().execute(&mut *tx).await.map_err(map_err)?;
+                insert_spans(&mut tx, &spans).await?;
+                record_replacements(&mut tx, &spans).await?;
+                if let Some(s) = snap_upto {
+                    let first = old.iter().chain(spans.iter()).map(|x| h::month_index(x.valid_from)).min().unwrap_or(0);
+                    let deltas = h::snapshot_deltas(spans.iter().map(|s| (1, s)).chain(old.iter().map(|s| (-1, s))), first, h::month_index(s));
+                    // Snapshots stand for every month end up to `snap_upto` (absent rows are 0).
+                    add_to_stock(&mut tx, &deltas).await?;
+                }
+                let mut qb = sqlx::QueryBuilder::<Db>::new("INSERT INTO stats_mirrored (code, updated_at) SELECT code, updated_at FROM procedures WHERE");
+                push_in(&mut qb, " code", codes);
+                qb.push(" ON CONFLICT (code) DO UPDATE SET updated_at = excluded.updated_at");
+                qb.build().execute(&mut *tx).await.map_err(map_err)?;
+                if with_entries {
+                    let mut qb = sqlx::QueryBuilder::<Db>::new("DELETE FROM stats_entries WHERE");
+                    push_in(&mut qb, " code", codes);
+                    qb.build().execute(&mut *tx).await.map_err(map_err)?;
+                    let mut qb = sqlx::QueryBuilder::<Db>::new(format!("INSERT INTO stats_entries ({ENTRY_COLS}) {ENTRY_SELECT}"));
+                    push_in(&mut qb, " AND e.code", codes);
+                    qb.push(" ORDER BY d.signed_on, d.number, e.line");
+                    qb.build().execute(&mut *tx).await.map_err(map_err)?;
+                }
+                tx.commit().await.map_err(map_err)?;
+                Ok(())
+            }
+
+            /// Fills the fact table for the decisions signed in `[from, to)`, in signing order
+            /// (after a full rebuild of the spans), one short transaction per call.
+            async fn mirror_entries_signed(store: &$store, from: NaiveDate, to: NaiveDate) -> StoreResult<()> {
+                let mut tx = store.begin_write().await?;
+                let sql = format!("SELECT snap_upto FROM stats_state WHERE id = 1{}", <$store>::FOR_UPDATE);
+                sqlx::query(&sql).fetch_one(&mut *tx).await.map_err(map_err)?;
+                sqlx::query("DELETE FROM stats_entries WHERE signed_on >= $1 AND signed_on < $2")
+                    .bind(from)
+                    .bind(to)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                sqlx::query(&format!(
+                    "INSERT INTO stats_entries ({ENTRY_COLS}) {ENTRY_SELECT} AND d.signed_on >= $1 AND d.signed_on < $2 ORDER BY d.signed_on, d.number, e.line"
+                ))
+                .bind(from)
+                .bind(to)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                tx.commit().await.map_err(map_err)?;
+                Ok(())
+            }
+
             async fn insert_spans(tx: &mut Tx, spans: &[Span]) -> StoreResult<()> {
                 for chunk in spans.chunks(400) {
                     let mut qb = sqlx::QueryBuilder::<Db>::new(format!("INSERT INTO stats_spans ({SPAN_COLS}) "));
@@ -134,8 +228,16 @@ macro_rules! impl_sql_stats_store {
                 Ok(())
             }
 
+            type Cell<'a> = (&'a (NaiveDate, GroupKey), &'a i64);
+
             async fn add_to_stock(tx: &mut Tx, deltas: &BTreeMap<(NaiveDate, GroupKey), i64>) -> StoreResult<()> {
-                let cells: Vec<_> = deltas.iter().collect();
+                let cells: Vec<Cell<'_>> = deltas.iter().collect();
+                add_cells_to_stock(tx, &cells).await
+            }
+
+            /// Adds snapshot cells (upsert), then drops the cells that reached 0 (a partial
+            /// index keeps that delete from scanning the table).
+            async fn add_cells_to_stock(tx: &mut Tx, cells: &[Cell<'_>]) -> StoreResult<()> {
                 for chunk in cells.chunks(500) {
                     let mut qb = sqlx::QueryBuilder::<Db>::new("INSERT INTO stats_stock (as_of, owner_org, sector_id, level, internal, n) ");
                     qb.push_values(chunk, |mut b, ((as_of, g), n)| {
@@ -181,6 +283,21 @@ macro_rules! impl_sql_stats_store {
                     }
                 }
                 Ok(())
+            }
+
+            /// Every snapshot cell from the first month end to `to`, computed from the spans
+            /// (read without the write lock: during a full rebuild only this refresh writes
+            /// the mirror).
+            async fn snapshots_from_scratch(store: &$store, to: NaiveDate) -> StoreResult<BTreeMap<(NaiveDate, GroupKey), i64>> {
+                let sql = format!("SELECT {SPAN_COLS} FROM stats_spans WHERE valid_from <= $1");
+                let rows = sqlx::query(&sql).bind(to).fetch_all(&store.pool).await.map_err(map_err)?;
+                let spans = rows.iter().map(span_from_row).collect::<StoreResult<Vec<_>>>()?;
+                let Some(first) = spans.iter().map(|s| h::month_index(s.valid_from)).min() else {
+                    return Ok(BTreeMap::new());
+                };
+                let mut cells = h::snapshot_deltas(spans.iter().map(|s| (1, s)), first, h::month_index(to));
+                cells.retain(|_, v| *v != 0);
+                Ok(cells)
             }
 
             /// Extends the snapshots from the month end `from` (exclusive; `None` = nothing
@@ -282,68 +399,112 @@ macro_rules! impl_sql_stats_store {
                 async fn refresh_stats(&self, upto: NaiveDate) -> StoreResult<RefreshReport> {
                     let started = Utc::now();
                     let target = h::month_end_on_or_before(upto);
-                    let latest: Option<$crate::deps::chrono::DateTime<Utc>> = sqlx::query_scalar("SELECT updated_at FROM procedures ORDER BY updated_at DESC LIMIT 1")
-                        .fetch_optional(&self.pool)
-                        .await
-                        .map_err(map_err)?;
-                    // Fast path without the write lock: nothing changed since the last refresh
-                    // and the snapshots already reach `upto`.
-                    let st = sqlx::query("SELECT watermark, max_seen, snap_upto FROM stats_state WHERE id = 1").fetch_one(&self.pool).await.map_err(map_err)?;
-                    let seen: Option<$crate::deps::chrono::DateTime<Utc>> = st.try_get("max_seen").map_err(map_err)?;
-                    let w0: Option<$crate::deps::chrono::DateTime<Utc>> = st.try_get("watermark").map_err(map_err)?;
-                    let s0: Option<NaiveDate> = st.try_get("snap_upto").map_err(map_err)?;
-                    if w0.is_some() && seen == latest && s0.is_some_and(|s| s >= target) {
-                        return Ok(RefreshReport::default());
+                    let fresh = || async {
+                        let latest: Option<$crate::deps::chrono::DateTime<Utc>> = sqlx::query_scalar("SELECT updated_at FROM procedures ORDER BY updated_at DESC LIMIT 1")
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(map_err)?;
+                        let st = sqlx::query("SELECT watermark, max_seen, snap_upto FROM stats_state WHERE id = 1").fetch_one(&self.pool).await.map_err(map_err)?;
+                        let seen: Option<$crate::deps::chrono::DateTime<Utc>> = st.try_get("max_seen").map_err(map_err)?;
+                        let w: Option<$crate::deps::chrono::DateTime<Utc>> = st.try_get("watermark").map_err(map_err)?;
+                        let snap: Option<NaiveDate> = st.try_get("snap_upto").map_err(map_err)?;
+                        let up_to_date = w.is_some() && seen == latest && snap.is_some_and(|s| s >= target);
+                        StoreResult::Ok((up_to_date, w, latest, snap))
+                    };
+                    let version = |latest: Option<$crate::deps::chrono::DateTime<Utc>>, snap: Option<NaiveDate>| {
+                        format!("{}|{}", latest.map(|t| t.to_rfc3339()).unwrap_or_default(), snap.map(|d| d.to_string()).unwrap_or_default())
+                    };
+                    // Fast path without any lock: nothing changed since the last refresh and the
+                    // snapshots already reach `upto`.
+                    let (up_to_date, _, latest, snap) = fresh().await?;
+                    if up_to_date {
+                        return Ok(RefreshReport { version: version(latest, snap), ..RefreshReport::default() });
+                    }
+                    let _one_at_a_time = REFRESH.lock().await;
+                    let (up_to_date, watermark, latest, snap) = fresh().await?;
+                    if up_to_date {
+                        return Ok(RefreshReport { version: version(latest, snap), ..RefreshReport::default() });
+                    }
+                    let mut report = RefreshReport::default();
+                    // Procedures to re-mirror: those touched since the last refresh, with a
+                    // margin for transactions that committed late, unless already mirrored at
+                    // their current `updated_at` (`stats_mirrored`);
+                    // everything when there is no mirror yet or when most of the catalogue moved
+                    // (a bulk import): rebuilding is then cheaper than adjusting.
+                    let mut codes: Vec<String> = match watermark {
+                        Some(w) => sqlx::query_scalar(
+                            "SELECT p.code FROM procedures p LEFT JOIN stats_mirrored m ON m.code = p.code \
+                             WHERE p.updated_at > $1 AND (m.updated_at IS NULL OR m.updated_at <> p.updated_at) ORDER BY p.code",
+                        )
+                            .bind(w - Duration::minutes(10))
+                            .fetch_all(&self.pool)
+                            .await
+                            .map_err(map_err)?,
+                        None => Vec::new(),
+                    };
+                    let full = match watermark {
+                        None => true,
+                        Some(_) if codes.len() > 20 * CHUNK => {
+                            let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM procedures").fetch_one(&self.pool).await.map_err(map_err)?;
+                            codes.len() as i64 * 2 > all
+                        }
+                        Some(_) => false,
+                    };
+                    if full {
+                        report.full_rebuild = true;
+                        let mut tx = self.begin_write().await?;
+                        let sql = format!("SELECT snap_upto FROM stats_state WHERE id = 1{}", <$store>::FOR_UPDATE);
+                        sqlx::query(&sql).fetch_one(&mut *tx).await.map_err(map_err)?;
+                        for t in ["stats_spans", "stats_stock", "stats_replacements", "stats_entries", "stats_mirrored"] {
+                            sqlx::query(&format!("DELETE FROM {t}")).execute(&mut *tx).await.map_err(map_err)?;
+                        }
+                        sqlx::query("UPDATE stats_state SET watermark = NULL, max_seen = NULL, snap_upto = NULL WHERE id = 1")
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                        tx.commit().await.map_err(map_err)?;
+                        codes = sqlx::query_scalar("SELECT code FROM procedures ORDER BY code").fetch_all(&self.pool).await.map_err(map_err)?;
+                    }
+                    report.procedures = codes.len();
+                    // Short transactions, so that other writers (a sign-in, an intake) wait at
+                    // most one chunk. A report reading between two chunks of another server's
+                    // refresh sees some procedures already re-mirrored: each chunk is whole.
+                    for chunk in codes.chunks(CHUNK) {
+                        mirror_chunk(self, chunk, !full).await?;
+                    }
+                    if full {
+                        // The fact table in signing order, one month per transaction, so that a
+                        // month of entries is one contiguous range of the table.
+                        let range = sqlx::query("SELECT MIN(signed_on) AS lo, MAX(signed_on) AS hi FROM decisions WHERE status = 'applied'")
+                            .fetch_one(&self.pool)
+                            .await
+                            .map_err(map_err)?;
+                        let lo: Option<NaiveDate> = range.try_get("lo").map_err(map_err)?;
+                        let hi: Option<NaiveDate> = range.try_get("hi").map_err(map_err)?;
+                        if let (Some(lo), Some(hi)) = (lo, hi) {
+                            for m in h::month_index(lo)..=h::month_index(hi) {
+                                let to = h::month_end(m).succ_opt().unwrap_or(NaiveDate::MAX);
+                                let from = to.checked_sub_months($crate::deps::chrono::Months::new(1)).unwrap_or(lo);
+                                mirror_entries_signed(self, from, to).await?;
+                            }
+                        }
+                    }
+                    if full {
+                        // Every month end from the first version on, written in short transactions.
+                        let cells = snapshots_from_scratch(self, target).await?;
+                        let cells: Vec<Cell<'_>> = cells.iter().collect();
+                        for chunk in cells.chunks(20_000) {
+                            let mut tx = self.begin_write().await?;
+                            add_cells_to_stock(&mut tx, chunk).await?;
+                            tx.commit().await.map_err(map_err)?;
+                        }
+                        report.months_added = cells.iter().map(|c| c.0.0).collect::<BTreeSet<_>>().len();
                     }
                     let mut tx = self.begin_write().await?;
-                    let sql = format!("SELECT watermark, snap_upto FROM stats_state WHERE id = 1{}", <$store>::FOR_UPDATE);
-                    let st = sqlx::query(&sql).fetch_one(&mut *tx).await.map_err(map_err)?;
-                    let watermark: Option<$crate::deps::chrono::DateTime<Utc>> = st.try_get("watermark").map_err(map_err)?;
-                    let mut snap_upto: Option<NaiveDate> = st.try_get("snap_upto").map_err(map_err)?;
-                    let mut report = RefreshReport::default();
-                    match watermark {
-                        None => {
-                            report.full_rebuild = true;
-                            for t in ["stats_spans", "stats_stock", "stats_replacements"] {
-                                sqlx::query(&format!("DELETE FROM {t}")).execute(&mut *tx).await.map_err(map_err)?;
-                            }
-                            snap_upto = None;
-                            let spans = catalogue_spans(&mut tx, "", None).await?;
-                            report.procedures = spans.iter().filter(|s| s.first_version).count();
-                            insert_spans(&mut tx, &spans).await?;
-                            record_replacements(&mut tx, &spans).await?;
-                        }
-                        Some(w) => {
-                            // Re-mirror procedures touched since the last refresh, with a margin
-                            // for transactions that committed late (re-mirroring is idempotent).
-                            let since = w - Duration::minutes(10);
-                            let changed = "AND p.code IN (SELECT code FROM procedures WHERE updated_at > $1)";
-                            let spans = catalogue_spans(&mut tx, changed, Some(since)).await?;
-                            let sql = format!("SELECT {SPAN_COLS} FROM stats_spans WHERE code IN (SELECT code FROM procedures WHERE updated_at > $1)");
-                            let old = sqlx::query(&sql).bind(since).fetch_all(&mut *tx).await.map_err(map_err)?;
-                            let old = old.iter().map(span_from_row).collect::<StoreResult<Vec<_>>>()?;
-                            let codes: BTreeSet<&str> = spans.iter().map(|s| s.code.as_str()).chain(old.iter().map(|s| s.code.as_str())).collect();
-                            report.procedures = codes.len();
-                            if !codes.is_empty() {
-                                sqlx::query("DELETE FROM stats_spans WHERE code IN (SELECT code FROM procedures WHERE updated_at > $1)")
-                                    .bind(since)
-                                    .execute(&mut *tx)
-                                    .await
-                                    .map_err(map_err)?;
-                                insert_spans(&mut tx, &spans).await?;
-                                record_replacements(&mut tx, &spans).await?;
-                                if let Some(s) = snap_upto {
-                                    let first = old.iter().chain(spans.iter()).map(|x| h::month_index(x.valid_from)).min().unwrap_or(0);
-                                    let deltas = h::snapshot_deltas(
-                                        spans.iter().map(|s| (1, s)).chain(old.iter().map(|s| (-1, s))),
-                                        first,
-                                        h::month_index(s),
-                                    );
-                                    // Snapshots stand for every month end up to `snap_upto` (absent rows are 0).
-                                    add_to_stock(&mut tx, &deltas).await?;
-                                }
-                            }
-                        }
+                    let sql = format!("SELECT snap_upto FROM stats_state WHERE id = 1{}", <$store>::FOR_UPDATE);
+                    let mut snap_upto: Option<NaiveDate> = sqlx::query_scalar(&sql).fetch_one(&mut *tx).await.map_err(map_err)?;
+                    if full {
+                        snap_upto = Some(target);
                     }
                     if snap_upto.is_none_or(|s| s < target) {
                         report.months_added = extend_snapshots(&mut tx, snap_upto, target).await?;
@@ -357,25 +518,50 @@ macro_rules! impl_sql_stats_store {
                         .await
                         .map_err(map_err)?;
                     tx.commit().await.map_err(map_err)?;
+                    report.version = version(latest, snap_upto);
                     Ok(report)
                 }
 
                 async fn change_facts(&self, from: NaiveDate, to: NaiveDate, basis: DateBasis) -> StoreResult<Vec<ChangeFact>> {
-                    let (cond, order) = match basis {
-                        DateBasis::Signed => ("d.signed_on >= $1 AND d.signed_on <= $2", "d.signed_on"),
-                        DateBasis::Effective => ("e.effective_on >= $1 AND e.effective_on <= $2", "e.effective_on"),
+                    let col = match basis {
+                        DateBasis::Signed => "signed_on",
+                        DateBasis::Effective => "effective_on",
                     };
-                    let sql = format!(
-                        "SELECT d.number, e.line, d.signed_on, e.effective_on, d.issuer_org, d.issuer_kind, d.applies_central, e.kind, e.code, \
-                         COALESCE(s.owner_org, p.owner_org) AS owner_org, s.sector_id, s.sector, s.level, s.internal, s.complete, s.first_version, r.old_code \
-                         FROM decision_entries e JOIN decisions d ON d.number = e.number \
-                         LEFT JOIN stats_spans s ON s.code = e.code AND s.seq = e.seq \
-                         LEFT JOIN procedures p ON p.code = e.code \
-                         LEFT JOIN stats_replacements r ON r.number = e.number AND r.new_code = e.code \
-                         WHERE d.status = 'applied' AND {cond} ORDER BY {order}, d.number, e.line"
-                    );
+                    let sql = format!("SELECT {ENTRY_COLS} FROM stats_entries WHERE {col} >= $1 AND {col} <= $2 ORDER BY {col}, number, line");
                     let rows = sqlx::query(&sql).bind(from).bind(to).fetch_all(&self.pool).await.map_err(map_err)?;
                     rows.iter().map(change_fact_from_row).collect()
+                }
+
+                async fn trend_counts(&self, from: NaiveDate, to: NaiveDate, basis: DateBasis, issuers: Option<&[String]>) -> StoreResult<Vec<TrendCell>> {
+                    let col = match basis {
+                        DateBasis::Signed => "signed_on",
+                        DateBasis::Effective => "effective_on",
+                    };
+                    let month = <$store>::MONTH_KEY.replace("{col}", col);
+                    let c = <$store>::COLLATE_BYTES;
+                    let bucket = "CASE kind WHEN 'annulled' THEN 'abolished' ELSE kind END";
+                    let mut qb = sqlx::QueryBuilder::<Db>::new(format!(
+                        "SELECT m, b, COUNT(*) AS n, SUM(CASE WHEN kind = 'annulled' THEN 1 ELSE 0 END) AS annulled FROM (\
+                         SELECT {month} AS m, {bucket} AS b, kind, \
+                         ROW_NUMBER() OVER (PARTITION BY {month}, {bucket}, code ORDER BY {col} DESC, number{c} DESC, line DESC) AS rn \
+                         FROM stats_entries WHERE applies_central IS NULL AND {col} >= "
+                    ));
+                    qb.push_bind(from).push(format!(" AND {col} <= ")).push_bind(to);
+                    if let Some(orgs) = issuers {
+                        push_in(&mut qb, " AND issuer_org", orgs);
+                    }
+                    qb.push(") t WHERE rn = 1 GROUP BY m, b ORDER BY m, b");
+                    let rows = qb.build().fetch_all(&self.pool).await.map_err(map_err)?;
+                    rows.iter()
+                        .map(|r| {
+                            Ok(TrendCell {
+                                month: r.try_get("m").map_err(map_err)?,
+                                bucket: r.try_get("b").map_err(map_err)?,
+                                n: r.try_get("n").map_err(map_err)?,
+                                annulled: r.try_get("annulled").map_err(map_err)?,
+                            })
+                        })
+                        .collect()
                 }
 
                 async fn decision_facts(&self, from: NaiveDate, to: NaiveDate, basis: DateBasis) -> StoreResult<Vec<DecisionFact>> {

@@ -38,7 +38,10 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10))
             // 8 MiB page cache per connection (default 2 MiB): statistics read index ranges
             // repeatedly; bounded so that 8 connections stay within the server memory budget.
-            .pragma("cache_size", "-8192");
+            .pragma("cache_size", "-8192")
+            // Rows travel from SQLite's worker thread in a channel; at the default 50 the two
+            // threads hand over every 50 rows (a statistics read of 5,000 rows: 3× slower).
+            .row_buffer_size(4096);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
@@ -74,6 +77,12 @@ impl SqliteStore {
 
     /// SQLite: `BEGIN IMMEDIATE` already serialises outbox claims.
     const SKIP_LOCKED: &'static str = "";
+
+    /// `YYYY-MM` of a date column (`{col}` is replaced by the column).
+    const MONTH_KEY: &'static str = "substr({col}, 1, 7)";
+
+    /// Byte-wise text order (the order of Rust's `str`), appended to a column in `ORDER BY`.
+    const COLLATE_BYTES: &'static str = "";
 }
 
 thutuc_store_sql::impl_sql_store!(SqliteStore, sqlx::Sqlite);

@@ -23,7 +23,7 @@ use thutuc_domain::procedure::{Level, ProcedureContent};
 use thutuc_domain::version::ChangeKind;
 use thutuc_reports::drill::CellRef;
 use thutuc_reports::model::{ChangeSection, Counts, Report};
-use thutuc_reports::service::{ReportEnv, ReportRequest, build};
+use thutuc_reports::service::{ReportEnv, ReportRequest, build, trend};
 use thutuc_reports::{DateBasis, Period, edition};
 use thutuc_store::*;
 use thutuc_store_tests::contract_tests;
@@ -633,6 +633,70 @@ async fn xlsx_cells_and_report_text_match_their_snapshots<S: Store>(s: S) {
     );
 }
 
+/// The dashboard's trend (one grouped query over the fact table) gives, month by month, the
+/// same counts as the report engine over the same range, for both date bases, nationally and
+/// for one ministry; and a change after the mirror was built shows at the next trend.
+async fn the_dashboard_trend_agrees_with_the_report_engine<S: Store>(s: S) {
+    first_quarter(&s).await;
+    let env = env(&s).await;
+    let today = d("2025-06-30");
+    let check = |scope: Option<&'static str>, basis: DateBasis| {
+        let (s, env) = (s.clone(), env.clone());
+        async move {
+            let range = ReportRequest {
+                period: Period::range(d("2025-01-01"), d("2025-05-31")).expect("range"),
+                basis,
+                scope: scope.map(str::to_string),
+            };
+            let engine = build(&s, &env, &range, today).await.expect("report");
+            let fast = trend(
+                &s,
+                &env,
+                Period::parse("2025-05").expect("month"),
+                5,
+                basis,
+                scope.map(str::to_string),
+                today,
+            )
+            .await
+            .expect("trend");
+            assert_eq!(fast, engine.trend, "{scope:?} {basis:?}");
+            fast
+        }
+    };
+    let national = check(None, DateBasis::Signed).await;
+    let feb = &national[1];
+    assert_eq!(feb.month, "2025-02");
+    assert_eq!(
+        feb.counts,
+        counts(0, 1, 1, 1, 1),
+        "local re-publication not counted"
+    );
+    check(None, DateBasis::Effective).await;
+    check(Some("BTP"), DateBasis::Signed).await;
+    check(Some("BYT"), DateBasis::Effective).await;
+    late_decision(&s).await;
+    let after = check(None, DateBasis::Signed).await;
+    assert_eq!(
+        after[1].counts,
+        counts(1, 1, 1, 1, 1),
+        "7/QĐ-BTP signed 27/02"
+    );
+    assert!(matches!(
+        trend(
+            &s,
+            &env,
+            Period::parse("2025-05").expect("m"),
+            12,
+            DateBasis::Signed,
+            Some("NOPE".into()),
+            today
+        )
+        .await,
+        Err(thutuc_reports::ReportError::UnknownOrg(_))
+    ));
+}
+
 /// Checks the text of a PDF with poppler's `pdftotext` (installed by `.ci/run`; where it is
 /// missing only the structure is checked, and the skip is printed).
 fn assert_pdf_text(pdf: &[u8], needles: &[&str]) {
@@ -675,6 +739,7 @@ contract_tests!(
     stock_snapshots_follow_late_changes_and_agree_with_a_full_scan,
     a_correction_after_freezing_creates_a_new_edition_with_a_changelog,
     xlsx_cells_and_report_text_match_their_snapshots,
+    the_dashboard_trend_agrees_with_the_report_engine,
 );
 
 /// Every migration creates the same tables and columns on both backends.

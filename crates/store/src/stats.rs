@@ -123,6 +123,19 @@ pub struct DecisionFact {
     pub late: Option<bool>,
 }
 
+/// One cell of the national trend ([`StatsStore::trend_counts`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrendCell {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// `new`, `amended`, `replaced` or `abolished` (abolished and annulled together).
+    pub bucket: String,
+    /// Distinct procedures.
+    pub n: i64,
+    /// Of `n`, those whose last entry was an annulment (only in `abolished`).
+    pub annulled: i64,
+}
+
 /// Stock in force for one group (owner organisation × field × level × internal).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StockGroup {
@@ -211,6 +224,10 @@ pub struct RefreshReport {
     pub months_added: usize,
     /// True when the mirror was built from scratch.
     pub full_rebuild: bool,
+    /// Identifies the state of the mirror after the refresh (the newest change it holds and
+    /// its last snapshot): equal versions give equal statistics, so results may be cached
+    /// under it.
+    pub version: String,
 }
 
 /// Identity of a report series: one edition history per key.
@@ -306,6 +323,17 @@ pub trait StatsStore: Send + Sync {
     /// Procedures in force at the end of `date`, grouped. Reads the latest snapshot on or
     /// before `date` plus the versions that started or ended since.
     async fn stock_at(&self, date: NaiveDate) -> StoreResult<Vec<StockGroup>>;
+    /// The national trend: per month of `[from, to]` (by `basis`) and per bucket, the
+    /// procedures changed by entries of central decisions (not local re-publications) of the
+    /// `issuers` (all when `None`), each procedure counted once per bucket and month, by its
+    /// last entry there (the rule of the report engine). Read from the statistics mirror.
+    async fn trend_counts(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        basis: DateBasis,
+        issuers: Option<&[String]>,
+    ) -> StoreResult<Vec<TrendCell>>;
     /// Procedures that entered or left the stock in `[from, to]` (validity view).
     async fn stock_flows(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<FlowFact>>;
     /// Procedures in force at the end of `date` owned by `owner_orgs` (all when `None`),

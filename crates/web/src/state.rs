@@ -36,6 +36,19 @@ pub struct AppState<S: Store> {
     pub metrics: Arc<Metrics>,
     /// Full-text search over current versions (kept in step with the database).
     pub search: Arc<thutuc_search::SearchIndex>,
+    /// The report engine's environment, rebuilt when the organisation tree or the calendar
+    /// is swapped and at most every [`REPORT_ENV_TTL`] (for field names).
+    report_env: Arc<std::sync::Mutex<Option<CachedReportEnv>>>,
+}
+
+/// How long a cached report environment serves (field names may change by import).
+pub const REPORT_ENV_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
+struct CachedReportEnv {
+    tree: Arc<OrgTree>,
+    calendar: Arc<Calendar>,
+    built: std::time::Instant,
+    env: thutuc_reports::service::ReportEnv,
 }
 
 impl<S: Store> AppState<S> {
@@ -66,6 +79,7 @@ impl<S: Store> AppState<S> {
                 thutuc_search::SearchIndex::in_memory()
                     .map_err(|e| thutuc_store::StoreError::Other(format!("search index: {e}")))?,
             ),
+            report_env: Arc::default(),
         })
     }
 
@@ -92,7 +106,16 @@ impl<S: Store> AppState<S> {
     pub async fn report_env(
         &self,
     ) -> Result<thutuc_reports::service::ReportEnv, thutuc_store::StoreError> {
-        let orgs = self.tree().all().cloned().collect();
+        let (tree, calendar) = (self.tree(), self.calendar.get());
+        if let Ok(g) = self.report_env.lock()
+            && let Some(c) = g.as_ref()
+            && Arc::ptr_eq(&c.tree, &tree)
+            && Arc::ptr_eq(&c.calendar, &calendar)
+            && c.built.elapsed() < REPORT_ENV_TTL
+        {
+            return Ok(c.env.clone());
+        }
+        let orgs = tree.all().cloned().collect();
         let sectors = self
             .store
             .sectors()
@@ -100,12 +123,21 @@ impl<S: Store> AppState<S> {
             .into_iter()
             .map(|s| (s.id, s.name))
             .collect();
-        Ok(thutuc_reports::service::ReportEnv {
+        let env = thutuc_reports::service::ReportEnv {
             rules: self.rules.clone(),
-            calendar: self.calendar.get(),
+            calendar: calendar.clone(),
             orgs: Arc::new(thutuc_reports::orgs::OrgIndex::new(orgs)),
             sectors: Arc::new(sectors),
-        })
+        };
+        if let Ok(mut g) = self.report_env.lock() {
+            *g = Some(CachedReportEnv {
+                tree,
+                calendar,
+                built: std::time::Instant::now(),
+                env: env.clone(),
+            });
+        }
+        Ok(env)
     }
 
     /// The current organisation tree.

@@ -123,3 +123,49 @@ async fn the_monthly_report_downloads_as_pdf() {
         .to_bytes();
     assert!(body.starts_with(b"%PDF-"));
 }
+
+/// The dashboard keeps computed figures, but never past the data: a decision applied after a
+/// viewing shows at the next one (figures, drill-down and the trend month alike).
+#[tokio::test]
+async fn a_decision_applied_after_a_viewing_shows_at_once() {
+    let app = TestApp::new().await;
+    let wg = app.session("tocongtac@vpcp.gov.vn").await;
+    let leader = app.session("lanhdao@hanoi.gov.vn").await;
+    let url = "/can-bo/thong-ke?thang=2026-03&ky=12";
+    let before = app.get(url, Some(&wg)).await;
+    assert_eq!(before.status, 200, "{}", before.body);
+    assert!(
+        before.body.contains("<strong>0</strong> Sửa đổi, bổ sung"),
+        "{}",
+        before.body
+    );
+    let (seq, _) = draft_rev(&app, HANOI).await;
+    let done = app
+        .post(
+            &format!("/can-bo/thu-tuc/{HANOI}/du-thao/{seq}/phe-duyet"),
+            Some(&leader),
+            &[
+                ("op", "approve"),
+                ("number", "15/QĐ-UBND"),
+                ("title", "Công bố"),
+                ("signed_on", "2026-03-01"),
+                ("effective_on", "2026-04-01"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let after = app.get(url, Some(&wg)).await;
+    assert!(
+        after.body.contains("<strong>1</strong> Sửa đổi, bổ sung"),
+        "{}",
+        after.body
+    );
+    let drill = app
+        .get(
+            "/can-bo/thong-ke/chi-tiet?thang=2026-03&co_quan=&ngay=signed&ky=12&o=national.total.amended",
+            Some(&wg),
+        )
+        .await;
+    assert!(drill.body.contains("15/QĐ-UBND"), "{}", drill.body);
+}

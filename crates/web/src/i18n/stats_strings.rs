@@ -23,8 +23,8 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ),
     (
         "stats.refresh",
-        "Số liệu trên trang được làm mới tối đa 30 giây một lần.",
-        "Figures on this page refresh at most every 30 seconds.",
+        "Số liệu luôn theo dữ liệu mới nhất: trang được tính lại ngay khi có quyết định mới được áp dụng.",
+        "Figures always follow the latest data: the page is recomputed as soon as a new decision is applied.",
     ),
     (
         "stats.changes",

@@ -5,8 +5,11 @@
 //!
 //! Who sees what: the Working Group (oversight) and administrators see every scope, the
 //! national one included; an officer or leader sees their own organisation's subtree only.
-//! Past months come from their frozen edition; computed figures are kept for
-//! [`DASHBOARD_TTL`], so the page stays cheap under load (stated on the page).
+//! Past months come from their frozen edition. Computed figures are kept for as long as the
+//! statistics mirror is unchanged (its version, read at every request, is part of the cache
+//! key; at most [`FIGURES_MAX_AGE`]), concurrent viewers of the same uncomputed figures wait
+//! for one computation, and trend months are cached one by one, so the page stays cheap under
+//! load without ever showing figures older than the data.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -30,8 +33,12 @@ use crate::pages::fmt::{self, today_vn};
 use crate::session::Viewer;
 use crate::state::AppState;
 
-/// How long computed dashboard figures are reused.
-pub const DASHBOARD_TTL: Duration = Duration::from_secs(30);
+/// The longest computed dashboard figures are reused while the data stays the same (organisation
+/// and field names are read again after it).
+pub const FIGURES_MAX_AGE: Duration = Duration::from_secs(600);
+
+/// Most figures kept (counts only: a few kilobytes each).
+const FIGURES_KEPT: usize = 1024;
 
 /// Query of the dashboard and drill-down pages.
 #[derive(Debug, Default, Deserialize)]
@@ -48,17 +55,28 @@ pub struct StatsQuery {
     pub o: Option<String>,
 }
 
-/// The figures of one dashboard, shared by concurrent viewers.
+/// The figures of one dashboard, shared by concurrent viewers (the report without its counted
+/// items).
 struct Figures {
     report: Report,
     edition: Option<i64>,
     trend: Vec<TrendPoint>,
 }
 
-type FigureCache = Mutex<HashMap<String, (Instant, Arc<Figures>)>>;
+/// Figures being or already computed: the first viewer computes, the others await the cell.
+type FigureSlot = Arc<tokio::sync::OnceCell<Arc<Figures>>>;
+type FigureCache = Mutex<HashMap<String, (Instant, FigureSlot)>>;
 
 fn cache() -> &'static FigureCache {
     static CACHE: std::sync::OnceLock<FigureCache> = std::sync::OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// Trend counts per (scope, basis, month), with the mirror version they were read at.
+type TrendCache = Mutex<HashMap<(String, &'static str, String), (String, Counts)>>;
+
+fn trend_cache() -> &'static TrendCache {
+    static CACHE: std::sync::OnceLock<TrendCache> = std::sync::OnceLock::new();
     CACHE.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
@@ -137,45 +155,126 @@ async fn figures<S: Store>(
     req: &ReportRequest,
     ky: u32,
 ) -> Result<Arc<Figures>, PageError> {
+    let today = today_vn();
+    // Cheap when nothing changed (two small reads); names the state the figures are read at.
+    let version = st.store.refresh_stats(today).await?.version;
+    let env = env(st).await?;
     let key = format!(
-        "{}|{}|{}|{ky}",
+        "{}|{}|{}|{ky}|{version}|{:p}",
         req.period.key(),
         req.basis.as_str(),
-        req.scope.clone().unwrap_or_default()
+        req.scope.clone().unwrap_or_default(),
+        Arc::as_ptr(&env.orgs)
     );
-    if let Ok(m) = cache().lock()
-        && let Some((at, f)) = m.get(&key)
-        && at.elapsed() < DASHBOARD_TTL
-    {
-        return Ok(f.clone());
-    }
-    let env = env(st).await?;
-    let today = today_vn();
-    let (report, edition) = edition::frozen_or_live(&st.store, &env, req, today)
+    let slot = {
+        let mut m = cache()
+            .lock()
+            .map_err(|_| PageError::internal("dashboard cache poisoned"))?;
+        m.retain(|_, (at, _)| at.elapsed() < FIGURES_MAX_AGE);
+        if m.len() >= FIGURES_KEPT && !m.contains_key(&key) {
+            let mut ages: Vec<Instant> = m.values().map(|(at, _)| *at).collect();
+            ages.sort_unstable();
+            let cut = ages[ages.len() / 2];
+            m.retain(|_, (at, _)| *at > cut);
+        }
+        m.entry(key)
+            .or_insert_with(|| (Instant::now(), FigureSlot::default()))
+            .1
+            .clone()
+    };
+    let f = slot
+        .get_or_try_init(|| async {
+            let (mut report, edition) = edition::frozen_or_live(&st.store, &env, req, today)
+                .await
+                .map_err(report_err)?;
+            // The page shows counts; the counted items (megabytes for a busy month) are read
+            // again by the drill-down page, so many months can be kept.
+            report.national.items = Vec::new();
+            report.local.items = Vec::new();
+            report.stock.flows = Vec::new();
+            report.compliance.items = Vec::new();
+            let trend = trend_months(st, &env, req, ky, today, &version).await?;
+            Ok::<_, PageError>(Arc::new(Figures {
+                report,
+                edition,
+                trend,
+            }))
+        })
+        .await?;
+    Ok(f.clone())
+}
+
+/// The `ky` months of trend ending with the request's month: months already read at this
+/// version come from the cache, the others from one query over their range.
+async fn trend_months<S: Store>(
+    st: &AppState<S>,
+    env: &ReportEnv,
+    req: &ReportRequest,
+    ky: u32,
+    today: chrono::NaiveDate,
+    version: &str,
+) -> Result<Vec<TrendPoint>, PageError> {
+    let scope = req.scope.clone().unwrap_or_default();
+    let basis = req.basis.as_str();
+    let first = req
+        .period
+        .from()
+        .checked_sub_months(chrono::Months::new(ky.saturating_sub(1)))
+        .unwrap_or(req.period.from());
+    let months: Vec<String> = Period::range(first, req.period.to())
+        .map_err(report_err)?
+        .months()
+        .into_iter()
+        .map(|(y, m)| format!("{y}-{m:02}"))
+        .collect();
+    let mut found: Vec<Option<Counts>> = match trend_cache().lock() {
+        Ok(c) => months
+            .iter()
+            .map(|m| {
+                c.get(&(scope.clone(), basis, m.clone()))
+                    .filter(|(v, _)| v == version)
+                    .map(|(_, counts)| *counts)
+            })
+            .collect(),
+        Err(_) => vec![None; months.len()],
+    };
+    let missing: Vec<usize> = (0..months.len()).filter(|i| found[*i].is_none()).collect();
+    if let (Some(&lo), Some(&hi)) = (missing.first(), missing.last()) {
+        let last = Period::parse(&months[hi]).map_err(report_err)?;
+        let points = trend(
+            &st.store,
+            env,
+            last,
+            (hi - lo + 1) as u32,
+            req.basis,
+            req.scope.clone(),
+            today,
+        )
         .await
         .map_err(report_err)?;
-    let trend = trend(
-        &st.store,
-        &env,
-        req.period,
-        ky,
-        req.basis,
-        req.scope.clone(),
-    )
-    .await
-    .map_err(report_err)?;
-    let f = Arc::new(Figures {
-        report,
-        edition,
-        trend,
-    });
-    if let Ok(mut m) = cache().lock() {
-        if m.len() > 500 {
-            m.clear();
+        if let Ok(mut c) = trend_cache().lock() {
+            if c.len() > 20_000 {
+                c.clear();
+            }
+            for p in &points {
+                c.insert(
+                    (scope.clone(), basis, p.month.clone()),
+                    (version.to_string(), p.counts),
+                );
+            }
         }
-        m.insert(key, (Instant::now(), f.clone()));
+        for (i, p) in (lo..=hi).zip(points) {
+            found[i] = Some(p.counts);
+        }
     }
-    Ok(f)
+    Ok(months
+        .into_iter()
+        .zip(found)
+        .map(|(month, counts)| TrendPoint {
+            month,
+            counts: counts.unwrap_or_default(),
+        })
+        .collect())
 }
 
 /// One row of the agency table.
@@ -461,8 +560,11 @@ pub async fn drill<S: Store>(
     let (req, ky) = request(&st, viewer, &q)?;
     let cell_s = q.o.clone().unwrap_or_default();
     let cell = CellRef::parse(&cell_s).map_err(report_err)?;
-    let f = figures(&st, &req, ky).await?;
-    let items = f.report.drill(&cell).map_err(report_err)?;
+    let env = env(&st).await?;
+    let (report, _) = edition::frozen_or_live(&st.store, &env, &req, today_vn())
+        .await
+        .map_err(report_err)?;
+    let items = report.drill(&cell).map_err(report_err)?;
     let mut names: HashMap<String, String> = HashMap::new();
     for i in items.iter().take(2_000) {
         if let Some(code) = &i.code
@@ -491,7 +593,7 @@ pub async fn drill<S: Store>(
         b: ctx.base(ctx.lang.t("stats.drill_title"), "workspace"),
         cell: cell_s,
         month_label: month_label(&req.period.key()),
-        scope_name: f.report.meta.scope_name.clone(),
+        scope_name: report.meta.scope_name.clone(),
         rows,
         back: format!("/can-bo/thong-ke?{qs}"),
     };
