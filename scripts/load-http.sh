@@ -17,6 +17,8 @@ command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 1;
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf http://127.0.0.1:$PORT/healthz >/dev/null && break; sleep 0.2; done
+# The search index is rebuilt in the background at start: measure after it (it takes both cores).
+for _ in $(seq 1 600); do grep -q "search index built" /tmp/thutuc-load.log && break; sleep 0.5; done
 
 # A spread of real codes from the database (first 2,000 in list order).
 CODES=$(curl -s "http://127.0.0.1:$PORT/api/v1/procedures?limit=500&offset=0" | python3 -c 'import sys,json; print(" ".join(i["code"] for i in json.load(sys.stdin)["items"]))')

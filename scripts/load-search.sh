@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# HTTP load test of search (issue 5): GET /api/v1/procedures?q=… over a spread of distinct
+# HTTP load test of search (issues 5 and 6): GET /api/v1/procedures?q=… and the search page
+# GET /tim-kiem?q=… over a spread of distinct
 # queries vs /healthz, 64 connections on loopback, release build; then the in-process search
 # throughput over the same on-disk index, the same queries and the same thread count
 # (examples/throughput.rs), and the HTTP / in-process ratio.
@@ -78,6 +79,10 @@ echo "--- /healthz"
 wrk -t2 -c$CONNS -d"$DUR" --latency http://127.0.0.1:$PORT/healthz | tee "$IDX/wrk-health.txt"
 echo "--- /api/v1/procedures?q=… ($CONNS connections)"
 wrk -t2 -c$CONNS -d"$DUR" --latency -s "$IDX/search.lua" http://127.0.0.1:$PORT/ | tee "$IDX/wrk-search.txt"
+# The search page (issue 6): the same queries through the HTML page.
+sed 's#"/api/v1/procedures?q=#"/tim-kiem?q=#' "$IDX/search.lua" > "$IDX/page.lua"
+echo "--- /tim-kiem?q=… search page ($CONNS connections)"
+wrk -t2 -c$CONNS -d"$DUR" --latency -s "$IDX/page.lua" http://127.0.0.1:$PORT/ | tee "$IDX/wrk-page.txt"
 echo "server RSS: $(awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$PID/status)  (peak $(awk '/VmHWM/ {print $2/1024 " MB"}' /proc/$PID/status))"
 kill $PID; wait $PID 2>/dev/null || true
 echo "--- in-process, $THREADS threads, same index and queries"
@@ -86,7 +91,9 @@ SECS=${DUR%s}
 H=$(awk '/Requests\/sec/ {print $2}' "$IDX/wrk-health.txt")
 S=$(awk '/Requests\/sec/ {print $2}' "$IDX/wrk-search.txt")
 I=$(sed -n 's/.*inprocess_qps=\([0-9.]*\).*/\1/p' "$IDX/inprocess.txt")
+G=$(awk '/Requests\/sec/ {print $2}' "$IDX/wrk-page.txt")
 echo "ratio search/healthz: $(python3 -c "print(f'{$S/$H:.3f}')")"
+echo "ratio search page / search API: $(python3 -c "print(f'{$G/$S:.2f}')") (target ≥ 0.5)"
 echo "ratio HTTP search / in-process search ($THREADS threads): $(python3 -c "print(f'{$S/$I:.2f}')")"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf "$IDX/index"

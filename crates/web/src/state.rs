@@ -39,6 +39,52 @@ pub struct AppState<S: Store> {
     /// The report engine's environment, rebuilt when the organisation tree or the calendar
     /// is swapped and at most every [`REPORT_ENV_TTL`] (for field names).
     report_env: Arc<std::sync::Mutex<Option<CachedReportEnv>>>,
+    /// Feedback items per procedure, as shown on procedure pages.
+    pub feedback_counts: Arc<FeedbackCounts>,
+}
+
+/// How many feedback items concern each procedure (shown on its public page, which is
+/// otherwise served from a cache): read at most every [`FeedbackCounts::TTL`], dropped at once
+/// when this server takes in an item for the procedure.
+#[derive(Debug, Default)]
+pub struct FeedbackCounts(std::sync::Mutex<HashMap<String, (std::time::Instant, i64)>>);
+
+impl FeedbackCounts {
+    /// How long a count is reused (items taken in by another server show after at most this).
+    pub const TTL: std::time::Duration = std::time::Duration::from_secs(10);
+    /// Most procedures kept (cleared when full).
+    const KEPT: usize = 50_000;
+
+    /// The count for a procedure (0 when the store cannot answer, logged).
+    pub async fn get<S: Store>(&self, store: &S, code: &str) -> i64 {
+        if let Ok(m) = self.0.lock()
+            && let Some((at, n)) = m.get(code)
+            && at.elapsed() < Self::TTL
+        {
+            return *n;
+        }
+        let n = match store.feedback_count_for_procedure(code).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::warn!(error = %e, "feedback count unavailable");
+                return 0;
+            }
+        };
+        if let Ok(mut m) = self.0.lock() {
+            if m.len() >= Self::KEPT {
+                m.clear();
+            }
+            m.insert(code.to_string(), (std::time::Instant::now(), n));
+        }
+        n
+    }
+
+    /// Forgets a procedure's count (after an intake concerning it).
+    pub fn forget(&self, code: &str) {
+        if let Ok(mut m) = self.0.lock() {
+            m.remove(code);
+        }
+    }
 }
 
 /// How long a cached report environment serves (field names may change by import).
@@ -80,6 +126,7 @@ impl<S: Store> AppState<S> {
                     .map_err(|e| thutuc_store::StoreError::Other(format!("search index: {e}")))?,
             ),
             report_env: Arc::default(),
+            feedback_counts: Arc::default(),
         })
     }
 

@@ -212,8 +212,8 @@ async fn cached<S: Store>(st: &AppState<S>, ctx: &Ctx, code: &str, seq: Option<i
     ctx.caches.sync(st).await;
     let variant = format!("{}?{}|{}", ctx.path, ctx.query, ctx.lang.code());
     if let Some(hit) = ctx.caches.page(code, &variant) {
-        let body = String::from_utf8_lossy(&hit);
-        return Ok(Html(with_feedback_count(st, code, &body).await).into_response());
+        let body = std::str::from_utf8(&hit).unwrap_or_default();
+        return Ok(Html(with_feedback_count(st, code, body).await).into_response());
     }
     let anonymous = Ctx {
         csrf: String::new(),
@@ -225,18 +225,12 @@ async fn cached<S: Store>(st: &AppState<S>, ctx: &Ctx, code: &str, seq: Option<i
 }
 
 /// Where the page shows how many feedback items concern the procedure. The count changes
-/// with every submission, so it is filled in when the page is served, never cached.
+/// with every submission, so it is filled in when the page is served ([`crate::state::FeedbackCounts`]:
+/// fresh after an intake on this server, at most 10 s old otherwise), never kept in the cached page.
 const FEEDBACK_COUNT_MARK: &str = "<!--thutuc:feedback-count-->";
 
 async fn with_feedback_count<S: Store>(st: &AppState<S>, code: &str, body: &str) -> String {
-    let n = st
-        .store
-        .feedback_count_for_procedure(code)
-        .await
-        .unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "feedback count unavailable");
-            0
-        });
+    let n = st.feedback_counts.get(&st.store, code).await;
     body.replacen(FEEDBACK_COUNT_MARK, &fmt::number(n), 1)
 }
 

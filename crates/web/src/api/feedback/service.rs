@@ -233,7 +233,12 @@ pub async fn intake<S: Store>(
             entered_by: req.entered_by,
         };
         match st.store.submit_feedback(&sub, rt.clock(&cal)).await {
-            Ok(it) => return Ok(it),
+            Ok(it) => {
+                if let Some(code) = &sub.item.procedure_code {
+                    st.feedback_counts.forget(code);
+                }
+                return Ok(it);
+            }
             Err(StoreError::Conflict { message, .. }) if message.contains("tracking_code") => {
                 last = Some(message)
             }
