@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use tantivy::TantivyDocument;
+use thutuc_domain::TthcCode;
 use thutuc_domain::org::Sector;
 use thutuc_domain::procedure::{Level, ProcedureContent, ProcedureKind};
 use thutuc_domain::version::{Procedure, ProcedureVersion, VersionStatus};
@@ -149,18 +150,28 @@ impl IndexDoc {
         version: &ProcedureVersion,
         localisations: &[Localisation],
     ) -> Self {
-        let status = if procedure.abolished || version.status == VersionStatus::Abolished {
+        Self::from_parts(
+            (&procedure.code, procedure.kind, &procedure.owner_org),
+            procedure.abolished,
+            version,
+            localisations,
+        )
+    }
+
+    /// Builds a document from a procedure's identity (code, kind, owner), its abolished flag,
+    /// its current version and its localisations (a summary row is enough: bulk reindex).
+    pub fn from_parts(
+        (code, kind, owner_org): (&TthcCode, ProcedureKind, &str),
+        abolished: bool,
+        version: &ProcedureVersion,
+        localisations: &[Localisation],
+    ) -> Self {
+        let status = if abolished || version.status == VersionStatus::Abolished {
             DocStatus::Abolished
         } else {
             DocStatus::InForce
         };
-        let mut doc = Self::from_content(
-            procedure.code.as_str(),
-            procedure.kind,
-            &procedure.owner_org,
-            &version.content,
-            status,
-        );
+        let mut doc = Self::from_content(code.as_str(), kind, owner_org, &version.content, status);
         for l in localisations {
             doc.provinces.push(l.org_id.clone());
             if let Some(lc) = &l.local_code {

@@ -124,6 +124,13 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Adds a procedure known not to be in the index (a rebuild after [`Self::clear`]: no
+    /// delete to record and apply).
+    pub(crate) fn insert(&self, doc: &IndexDoc) -> Result<(), SearchError> {
+        self.writer().add_document(doc.to_tantivy(&self.fields))?;
+        Ok(())
+    }
+
     /// Removes a procedure (visible after [`Self::commit`]).
     pub fn delete(&self, code: &str) -> Result<(), SearchError> {
         self.writer()

@@ -38,6 +38,21 @@ macro_rules! impl_sql_store {
                 })
             }
 
+            fn localisation_from_row(r: &<$db as sqlx::Database>::Row) -> StoreResult<Localisation> {
+                let overrides: String = r.try_get("overrides").map_err(map_err)?;
+                let central_seq: i64 = r.try_get("central_seq").map_err(map_err)?;
+                let current: Option<i64> = r.try_get("current_seq").map_err(map_err)?;
+                Ok(Localisation {
+                    code: code_of(r.try_get("code").map_err(map_err)?)?,
+                    org_id: r.try_get("org_id").map_err(map_err)?,
+                    local_code: r.try_get("local_code").map_err(map_err)?,
+                    overrides: from_json(&overrides)?,
+                    central_seq,
+                    drifted: current.is_some_and(|c| c > central_seq),
+                    rev: r.try_get("rev").map_err(map_err)?,
+                })
+            }
+
             fn code_of(s: String) -> StoreResult<TthcCode> {
                 TthcCode::parse(&s).map_err(|e| StoreError::Other(format!("mã lưu sai: {e}")))
             }
@@ -881,22 +896,17 @@ macro_rules! impl_sql_store {
                     .fetch_all(&self.pool)
                     .await
                     .map_err(map_err)?;
-                    rows.iter()
-                        .map(|r| {
-                            let overrides: String = r.try_get("overrides").map_err(map_err)?;
-                            let central_seq: i64 = r.try_get("central_seq").map_err(map_err)?;
-                            let current: Option<i64> = r.try_get("current_seq").map_err(map_err)?;
-                            Ok(Localisation {
-                                code: code_of(r.try_get("code").map_err(map_err)?)?,
-                                org_id: r.try_get("org_id").map_err(map_err)?,
-                                local_code: r.try_get("local_code").map_err(map_err)?,
-                                overrides: from_json(&overrides)?,
-                                central_seq,
-                                drifted: current.is_some_and(|c| c > central_seq),
-                                rev: r.try_get("rev").map_err(map_err)?,
-                            })
-                        })
-                        .collect()
+                    rows.iter().map(localisation_from_row).collect()
+                }
+
+                async fn all_localisations(&self) -> StoreResult<Vec<Localisation>> {
+                    let rows = sqlx::query(
+                        "SELECT l.code, l.org_id, l.local_code, l.overrides, l.central_seq, l.rev, p.current_seq FROM localisations l JOIN procedures p ON p.code = l.code ORDER BY l.code, l.org_id",
+                    )
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(map_err)?;
+                    rows.iter().map(localisation_from_row).collect()
                 }
 
                 async fn changed_since(&self, since: $crate::deps::chrono::DateTime<Utc>) -> StoreResult<Vec<ChangedProcedure>> {

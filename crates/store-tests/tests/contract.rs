@@ -659,6 +659,22 @@ async fn localisations_are_flagged_when_the_central_version_moves<S: Store>(s: S
     .await
     .expect("amend");
     assert!(s.localisations(&code("1.000080")).await.expect("locs")[0].drifted);
+    // A second province: the bulk read (full search reindex) equals reading per procedure.
+    let mut hcm = orgs().into_iter().find(|o| o.id == "P01").expect("P01");
+    hcm.id = "P79".into();
+    hcm.name = "Thành phố Hồ Chí Minh".into();
+    s.upsert_orgs(&[hcm]).await.expect("P79");
+    let mut other = loc.clone();
+    other.org_id = "P79".into();
+    other.local_code = None;
+    s.upsert_localisation(&other).await.expect("second");
+    let all = s.all_localisations().await.expect("all");
+    assert_eq!(all, s.localisations(&code("1.000080")).await.expect("locs"));
+    assert_eq!(
+        all.iter().map(|l| l.org_id.as_str()).collect::<Vec<_>>(),
+        ["P01", "P79"]
+    );
+    assert!(all.iter().all(|l| l.drifted == (l.central_seq < 2)));
 }
 
 async fn users_and_tokens<S: Store>(s: S) {

@@ -134,6 +134,15 @@ pub trait ProcedureStore: Send + Sync {
     async fn upsert_localisation(&self, loc: &Localisation) -> StoreResult<Localisation>;
     /// Localisations of a procedure.
     async fn localisations(&self, code: &TthcCode) -> StoreResult<Vec<Localisation>>;
+    /// Every localisation, ordered by code then province (a full search reindex reads them in
+    /// one query). The default reads them procedure by procedure.
+    async fn all_localisations(&self) -> StoreResult<Vec<Localisation>> {
+        let mut out = Vec::new();
+        for p in self.all_procedures(&ProcedureFilter::default()).await? {
+            out.extend(self.localisations(&p.code).await?);
+        }
+        Ok(out)
+    }
     /// Counts for dashboards.
     async fn catalogue_counts(&self) -> StoreResult<CatalogueCounts>;
     /// Procedures whose row changed at or after `since` (publication, abolition, import), for
