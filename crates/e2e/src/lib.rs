@@ -108,6 +108,18 @@ impl TestApp {
         Session { sid, csrf }
     }
 
+    /// Sends a request and returns the response as it would travel (status, headers, body
+    /// bytes before any decoding): for page-weight checks of compressed responses.
+    pub async fn send_raw(
+        &self,
+        req: Request<Body>,
+    ) -> (u16, axum::http::HeaderMap, axum::body::Bytes) {
+        let resp: Response<Body> = self.router.clone().oneshot(req).await.expect("infallible");
+        let (parts, body) = resp.into_parts();
+        let bytes = body.collect().await.expect("body").to_bytes();
+        (parts.status.as_u16(), parts.headers, bytes)
+    }
+
     /// Sends a request.
     pub async fn send(&self, req: Request<Body>) -> Page {
         let resp: Response<Body> = self.router.clone().oneshot(req).await.expect("infallible");

@@ -163,3 +163,48 @@ async fn the_procedure_page_counts_its_feedback_items() {
         "cached page, fresh count"
     );
 }
+
+/// Page weight (issue 6): the home page with its stylesheet and scripts travels in at most
+/// 100 KB when the browser accepts gzip, as every browser does.
+#[tokio::test]
+async fn the_home_page_with_its_assets_weighs_under_100_kb_compressed() {
+    let app = TestApp::new().await;
+    let get = |path: String| {
+        let app = &app;
+        async move {
+            let req = axum::http::Request::get(path.as_str())
+                .header("accept-encoding", "gzip")
+                .body(axum::body::Body::empty())
+                .expect("request");
+            let (status, headers, body) = app.send_raw(req).await;
+            assert_eq!(status, 200, "{path}");
+            let gzip = headers
+                .get("content-encoding")
+                .is_some_and(|v| v.as_bytes() == b"gzip");
+            (body, gzip)
+        }
+    };
+    let (home, gzip) = get("/".to_string()).await;
+    assert!(gzip, "the home page is compressed");
+    let mut html = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&home[..]), &mut html)
+        .expect("gunzip");
+    assert!(html.contains("<form"), "the search box");
+    let assets: Vec<String> = html
+        .split(['"', '\''])
+        .filter(|s| s.starts_with("/static/"))
+        .map(str::to_string)
+        .collect();
+    assert!(
+        assets.iter().any(|a| a.contains(".css")) && assets.iter().any(|a| a.contains(".js")),
+        "{assets:?}"
+    );
+    let mut total = home.len();
+    for a in assets {
+        total += get(a).await.0.len();
+    }
+    assert!(
+        total <= 100 * 1024,
+        "home page weighs {total} bytes compressed"
+    );
+}
