@@ -37,7 +37,7 @@ pub struct AppState<S: Store> {
     /// Full-text search over current versions (kept in step with the database).
     pub search: Arc<thutuc_search::SearchIndex>,
     /// The report engine's environment, rebuilt when the organisation tree or the calendar
-    /// is swapped and at most every [`REPORT_ENV_TTL`] (for field names).
+    /// is swapped, or when field names changed (checked every [`REPORT_ENV_TTL`]).
     report_env: Arc<std::sync::Mutex<Option<CachedReportEnv>>>,
     /// Feedback items per procedure, as shown on procedure pages.
     pub feedback_counts: Arc<FeedbackCounts>,
@@ -162,14 +162,25 @@ impl<S: Store> AppState<S> {
         {
             return Ok(c.env.clone());
         }
-        let orgs = tree.all().cloned().collect();
-        let sectors = self
+        let sectors: HashMap<String, String> = self
             .store
             .sectors()
             .await?
             .into_iter()
             .map(|s| (s.id, s.name))
             .collect();
+        // Unchanged after its time is up: keep the same environment, so that what is cached
+        // under it (the dashboard's figures) stays valid.
+        if let Ok(mut g) = self.report_env.lock()
+            && let Some(c) = g.as_mut()
+            && Arc::ptr_eq(&c.tree, &tree)
+            && Arc::ptr_eq(&c.calendar, &calendar)
+            && *c.env.sectors == sectors
+        {
+            c.built = std::time::Instant::now();
+            return Ok(c.env.clone());
+        }
+        let orgs = tree.all().cloned().collect();
         let env = thutuc_reports::service::ReportEnv {
             rules: self.rules.clone(),
             calendar: calendar.clone(),
