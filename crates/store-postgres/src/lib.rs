@@ -75,6 +75,7 @@ thutuc_store_sql::impl_sql_feedback_store!(PgStore, sqlx::Postgres);
 thutuc_store_sql::impl_sql_task_store!(PgStore, sqlx::Postgres);
 thutuc_store_sql::impl_sql_outbox_store!(PgStore, sqlx::Postgres);
 thutuc_store_sql::impl_sql_review_store!(PgStore, sqlx::Postgres);
+thutuc_store_sql::impl_sql_staging_store!(PgStore, sqlx::Postgres);
 
 impl Store for PgStore {
     fn backend(&self) -> &'static str {

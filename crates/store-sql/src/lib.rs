@@ -23,6 +23,7 @@ mod feedback_macros;
 mod macros;
 mod outbox_macros;
 mod review_macros;
+mod staging_macros;
 pub use outbox_macros::outbox_sql;
 pub mod rows;
 #[doc(hidden)]

@@ -93,6 +93,7 @@ thutuc_store_sql::impl_sql_feedback_store!(SqliteStore, sqlx::Sqlite);
 thutuc_store_sql::impl_sql_task_store!(SqliteStore, sqlx::Sqlite);
 thutuc_store_sql::impl_sql_outbox_store!(SqliteStore, sqlx::Sqlite);
 thutuc_store_sql::impl_sql_review_store!(SqliteStore, sqlx::Sqlite);
+thutuc_store_sql::impl_sql_staging_store!(SqliteStore, sqlx::Sqlite);
 
 impl Store for SqliteStore {
     fn backend(&self) -> &'static str {

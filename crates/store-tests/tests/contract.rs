@@ -825,7 +825,76 @@ async fn changed_since_reports_publications_for_cache_catch_up<S: Store>(s: S) {
     assert!(s.changed_since(later).await.expect("none").is_empty());
 }
 
+/// Staged uploads (the import preview): taken once, only by their owner, never after they
+/// expire, and at most `per_user` kept per user (the oldest dropped first).
+async fn staged_uploads_are_taken_once_by_their_owner_and_expire<S: Store>(s: S) {
+    use chrono::Duration;
+    let now = chrono::Utc::now();
+    let cutoff = now - Duration::minutes(30);
+    let up = |token: &str, created_at| StagedUpload {
+        token: token.into(),
+        user_id: 7,
+        created_at,
+        meta: r#"{"file_name":"bqp.xlsx"}"#.into(),
+        bytes: vec![0, 1, 2, 255, 0],
+    };
+    s.stage_upload(&up("a", now), cutoff, 3)
+        .await
+        .expect("stage");
+    assert!(
+        s.take_staged_upload("a", 8, cutoff)
+            .await
+            .expect("other")
+            .is_none(),
+        "another user's"
+    );
+    let got = s
+        .take_staged_upload("a", 7, cutoff)
+        .await
+        .expect("take")
+        .expect("staged");
+    assert_eq!(got, up("a", got.created_at));
+    assert!((got.created_at - now).num_milliseconds().abs() < 5);
+    assert!(
+        s.take_staged_upload("a", 7, cutoff)
+            .await
+            .expect("again")
+            .is_none(),
+        "taken once"
+    );
+    let old = now - Duration::minutes(31);
+    s.stage_upload(&up("b", old), old - Duration::minutes(30), 3)
+        .await
+        .expect("stage old");
+    assert!(
+        s.take_staged_upload("b", 7, cutoff)
+            .await
+            .expect("expired")
+            .is_none(),
+        "expired"
+    );
+    for (i, t) in ["c", "d", "e", "f"].into_iter().enumerate() {
+        s.stage_upload(&up(t, now + Duration::seconds(i as i64)), cutoff, 3)
+            .await
+            .expect("stage");
+    }
+    assert!(
+        s.take_staged_upload("c", 7, cutoff)
+            .await
+            .expect("c")
+            .is_none(),
+        "the oldest beyond three was dropped"
+    );
+    for t in ["d", "e", "f"] {
+        assert!(
+            s.take_staged_upload(t, 7, cutoff).await.expect(t).is_some(),
+            "{t}"
+        );
+    }
+}
+
 contract_tests!(
+    staged_uploads_are_taken_once_by_their_owner_and_expire,
     all_procedures_equals_paging_through_the_list,
     review_comments_are_kept_in_order_and_bad_ones_refused,
     current_versions_are_read_in_bulk_in_the_order_asked,

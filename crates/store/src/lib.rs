@@ -15,6 +15,7 @@ pub mod model;
 pub mod outbox;
 pub mod plan;
 pub mod review;
+pub mod staging;
 pub mod stats;
 pub mod tasks;
 
@@ -34,6 +35,7 @@ pub use feedback::FeedbackStore;
 pub use model::*;
 pub use outbox::{OutboxStore, SubscriptionStore};
 pub use review::ReviewStore;
+pub use staging::{StagedUpload, StagingStore};
 pub use stats::*;
 pub use tasks::*;
 
@@ -232,6 +234,7 @@ pub trait Store:
     + OutboxStore
     + SubscriptionStore
     + ReviewStore
+    + StagingStore
     + Clone
     + 'static
 {

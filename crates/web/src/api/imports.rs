@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use thutuc_domain::access::Action;
 use thutuc_import::apply::{ImportOptions, ImportSummary, import_records};
 use thutuc_store::Store;
@@ -17,7 +17,7 @@ use crate::extract::ApiQuery;
 use crate::state::AppState;
 
 /// Import options.
-#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Deserialize, Serialize, IntoParams)]
 pub struct ImportQuery {
     /// portal-page, portal-json, structured, csdl-xlsx, json, csv or xlsx.
     pub format: String,

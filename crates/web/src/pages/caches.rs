@@ -23,9 +23,6 @@ pub const SHORT_TTL: Duration = Duration::from_secs(10);
 /// Most rendered pages kept (bounded memory: cleared when full).
 pub const MAX_PAGES: usize = 20_000;
 
-/// A value waiting under a token (see [`PageCaches::stage`]).
-type Staged = Arc<dyn std::any::Any + Send + Sync>;
-
 type Slot = Mutex<Option<(Instant, Arc<dyn std::any::Any + Send + Sync>)>>;
 
 /// The caches of one router.
@@ -35,13 +32,7 @@ pub struct PageCaches {
     entries: Mutex<usize>,
     sync: Mutex<Option<(Instant, DateTime<Utc>)>>,
     slots: Mutex<HashMap<&'static str, Arc<Slot>>>,
-    staged: Mutex<HashMap<String, (Instant, Staged)>>,
 }
-
-/// How long a staged upload waits for its confirmation.
-pub const STAGED_TTL: Duration = Duration::from_secs(30 * 60);
-/// Most staged uploads kept at once (the oldest is dropped first).
-pub const MAX_STAGED: usize = 8;
 
 impl std::fmt::Debug for PageCaches {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -50,37 +41,6 @@ impl std::fmt::Debug for PageCaches {
 }
 
 impl PageCaches {
-    /// Keeps `value` (an upload waiting for its confirmation) under a fresh random token, for
-    /// [`STAGED_TTL`]; at most [`MAX_STAGED`] are kept, the oldest dropped first.
-    pub fn stage<T: Send + Sync + 'static>(&self, value: T) -> String {
-        let token = crate::session::random_token();
-        if let Ok(mut m) = self.staged.lock() {
-            m.retain(|_, (at, _)| at.elapsed() < STAGED_TTL);
-            while m.len() >= MAX_STAGED {
-                let Some(oldest) = m
-                    .iter()
-                    .min_by_key(|(_, (at, _))| *at)
-                    .map(|(k, _)| k.clone())
-                else {
-                    break;
-                };
-                m.remove(&oldest);
-            }
-            m.insert(token.clone(), (Instant::now(), Arc::new(value)));
-        }
-        token
-    }
-
-    /// Takes a staged value back (once), if it exists, has not expired and has type `T`.
-    pub fn take_staged<T: Send + Sync + 'static>(&self, token: &str) -> Option<Arc<T>> {
-        let mut m = self.staged.lock().ok()?;
-        let (at, v) = m.remove(token)?;
-        if at.elapsed() >= STAGED_TTL {
-            return None;
-        }
-        v.downcast::<T>().ok()
-    }
-
     /// A rendered page, if cached.
     pub fn page(&self, code: &str, variant: &str) -> Option<Bytes> {
         let m = self.pages.lock().ok()?;

@@ -3,8 +3,9 @@
 //! that change) or left alone, and every rejected record with its line, cell and reason — and
 //! only then confirms. Nothing is written before the confirmation.
 //!
-//! The upload waits in the router's memory (at most 8, for 30 minutes; see
-//! [`crate::pages::caches::PageCaches::stage`]), bound to the user who sent it. On
+//! The upload waits in the database (`StagingStore`: at most [`STAGED_PER_USER`] per user, for
+//! [`STAGED_TTL`], taken once), bound to the user who sent it, so that the confirmation may
+//! reach any app server. On
 //! confirmation the plan is computed again: if the catalogue changed in between (a colleague
 //! published a version of one of the procedures), the new preview is shown instead of
 //! writing, so nobody's edit is overwritten unseen. The import itself is the API's
@@ -38,6 +39,53 @@ use crate::state::AppState;
 pub const PREVIEW_ROWS: usize = 500;
 /// Rejections shown.
 pub const REJECTION_ROWS: usize = 1_000;
+
+/// How long an upload waits for its confirmation.
+pub const STAGED_TTL: chrono::Duration = chrono::Duration::minutes(30);
+/// Most uploads waiting per user (the oldest is dropped first).
+pub const STAGED_PER_USER: i64 = 4;
+
+/// What is kept with a staged file: its name, the options, and the fingerprint of the preview
+/// (plan and rejections) the user confirms.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StagedMeta {
+    file_name: String,
+    query: ImportQuery,
+    preview: String,
+}
+
+/// SHA-256 of a preview's plan and rejections: equal fingerprints, same writes.
+fn fingerprint(s: &ImportSummary) -> String {
+    use sha2::Digest;
+    let bytes = serde_json::to_vec(&(&s.plan, &s.rejected)).unwrap_or_default();
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// Keeps an upload until its confirmation; returns the form's token.
+async fn stage<S: Store>(st: &AppState<S>, staged: &Staged) -> Result<String, PageError> {
+    let meta = StagedMeta {
+        file_name: staged.file_name.clone(),
+        query: staged.query.clone(),
+        preview: fingerprint(&staged.summary),
+    };
+    let now = chrono::Utc::now();
+    let token = crate::session::random_token();
+    st.store
+        .stage_upload(
+            &thutuc_store::StagedUpload {
+                token: token.clone(),
+                user_id: staged.user_id,
+                created_at: now,
+                meta: serde_json::to_string(&meta)
+                    .map_err(|e| PageError::internal(format!("staged upload: {e}")))?,
+                bytes: staged.bytes.clone(),
+            },
+            now - STAGED_TTL,
+            STAGED_PER_USER,
+        )
+        .await?;
+    Ok(token)
+}
 
 /// An upload waiting for its confirmation.
 struct Staged {
@@ -294,7 +342,7 @@ fn plan_rows<S: Store>(st: &AppState<S>, plan: &[PlannedRecord]) -> Vec<PlanRow>
         .collect()
 }
 
-fn preview_page<S: Store>(
+async fn preview_page<S: Store>(
     st: &AppState<S>,
     ctx: &Ctx,
     staged: Staged,
@@ -326,7 +374,7 @@ fn preview_page<S: Store>(
     p.blocked = !s.rejected.is_empty() && !staged.query.partial;
     p.writes_nothing = p.blocked || s.created + s.updated == 0;
     if !p.writes_nothing {
-        p.token = ctx.caches.stage(staged);
+        p.token = stage(st, &staged).await?;
     }
     html(&p)
 }
@@ -422,7 +470,7 @@ pub async fn preview<S: Store>(
         bytes,
         summary,
     };
-    preview_page(&st, &ctx, staged, false)
+    preview_page(&st, &ctx, staged, false).await
 }
 
 /// The confirmation form.
@@ -439,37 +487,40 @@ pub async fn confirm<S: Store>(
     axum::Form(f): axum::Form<ConfirmForm>,
 ) -> PageResult {
     let v = importer(&st, &ctx)?;
-    let staged = ctx
-        .caches
-        .take_staged::<Staged>(&f.token)
-        .filter(|s| s.user_id == v.user.id)
+    let taken = st
+        .store
+        .take_staged_upload(&f.token, v.user.id, chrono::Utc::now() - STAGED_TTL)
+        .await?
         .ok_or_else(|| {
             PageError::not_found(
                 "bản xem trước đã hết hạn hoặc đã được dùng; hãy tải tệp lên lại / the preview expired or was already used; upload the file again",
             )
         })?;
-    let again = run_import(&st, &v.actor, &staged.query, &staged.bytes).await?;
-    let before = &staged.summary;
-    if again.plan != before.plan || again.rejected != before.rejected {
+    let meta: StagedMeta = serde_json::from_str(&taken.meta)
+        .map_err(|e| PageError::internal(format!("staged upload {}: {e}", f.token)))?;
+    let (file_name, bytes) = (meta.file_name, taken.bytes);
+    let again = run_import(&st, &v.actor, &meta.query, &bytes).await?;
+    if fingerprint(&again) != meta.preview {
         let restaged = Staged {
-            user_id: staged.user_id,
-            file_name: staged.file_name.clone(),
-            query: staged.query.clone(),
-            bytes: staged.bytes.clone(),
+            user_id: taken.user_id,
+            file_name,
+            query: meta.query,
+            bytes,
             summary: again,
         };
-        let mut r = preview_page(&st, &ctx, restaged, true)?;
+        let mut r = preview_page(&st, &ctx, restaged, true).await?;
         *r.status_mut() = StatusCode::CONFLICT;
         return Ok(r);
     }
-    let mut query = staged.query.clone();
+    let before = &again;
+    let mut query = meta.query;
     query.dry_run = false;
-    let done = run_import(&st, &v.actor, &query, &staged.bytes).await?;
+    let done = run_import(&st, &v.actor, &query, &bytes).await?;
     record(
         &st.store,
         &v.actor.email,
         "import.apply",
-        ("import", &staged.file_name),
+        ("import", &file_name),
         None,
         json(&serde_json::json!({
             "format": query.format,
@@ -487,7 +538,7 @@ pub async fn confirm<S: Store>(
     let mut p = blank(&ctx, FormValues::default());
     p.b.title = ctx.lang.t("imp.done_title").to_string();
     p.mode = "done";
-    p.file_name = staged.file_name.clone();
+    p.file_name = file_name;
     p.counts = counts(&done);
     p.rejections = rejection_rows(&done);
     p.rejections_more = done.rejected.len().saturating_sub(REJECTION_ROWS);
