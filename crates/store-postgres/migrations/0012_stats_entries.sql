@@ -47,5 +47,10 @@ CREATE INDEX stats_spans_to ON stats_spans(valid_to, owner_org, sector_id, level
 -- Snapshot cells that fell to 0 are deleted after every adjustment: find them without a scan.
 CREATE INDEX stats_stock_zero ON stats_stock(as_of) WHERE n = 0;
 
+-- A full rebuild is claimed by one server at a time (a lease renewed by each of its short
+-- transactions); the others wait for it instead of rebuilding alongside.
+ALTER TABLE stats_state ADD COLUMN rebuild_by TEXT;
+ALTER TABLE stats_state ADD COLUMN rebuild_until TIMESTAMPTZ;
+
 -- The existing mirror has no entries yet: the next refresh rebuilds it from scratch.
 UPDATE stats_state SET watermark = NULL, max_seen = NULL, snap_upto = NULL WHERE id = 1;

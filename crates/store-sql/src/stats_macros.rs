@@ -138,14 +138,45 @@ macro_rules! impl_sql_stats_store {
                 qb.push(")");
             }
 
+            /// How long a full rebuild's claim lasts without a heartbeat (every transaction of
+            /// the rebuild renews it); a server that died mid-rebuild is taken over after it.
+            const LEASE_SECS: i64 = 120;
+            /// The message of the conflict that sends a refresh to wait for another server's
+            /// rebuild.
+            const BUSY: &str = "thống kê đang được dựng lại ở máy chủ khác / statistics are being rebuilt by another server";
+
+            /// Locks the state row and returns `snap_upto`. `lease`: this refresh's rebuild
+            /// token, which must still hold the claim (renewed here); `None` for an ordinary
+            /// refresh, which must not run while another server holds a valid claim.
+            async fn lock_state(tx: &mut Tx, lease: Option<&str>) -> StoreResult<Option<NaiveDate>> {
+                let sql = format!("SELECT snap_upto, rebuild_by, rebuild_until FROM stats_state WHERE id = 1{}", <$store>::FOR_UPDATE);
+                let r = sqlx::query(&sql).fetch_one(&mut **tx).await.map_err(map_err)?;
+                let snap: Option<NaiveDate> = r.try_get("snap_upto").map_err(map_err)?;
+                let by: Option<String> = r.try_get("rebuild_by").map_err(map_err)?;
+                let until: Option<$crate::deps::chrono::DateTime<Utc>> = r.try_get("rebuild_until").map_err(map_err)?;
+                let now = Utc::now();
+                let held_by_other = by.is_some() && by.as_deref() != lease && until.is_some_and(|u| u > now);
+                if held_by_other || (lease.is_some() && by.as_deref() != lease) {
+                    return Err(StoreError::conflict(BUSY));
+                }
+                if lease.is_some() {
+                    sqlx::query("UPDATE stats_state SET rebuild_until = $1 WHERE id = 1")
+                        .bind(now + Duration::seconds(LEASE_SECS))
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(map_err)?;
+                }
+                Ok(snap)
+            }
+
             /// Re-mirrors the procedures `codes` in one short transaction: their spans, the
             /// replacements their decisions record, the snapshot cells they move (up to the
             /// snapshots' end) and their rows of the fact table. Idempotent: the old rows of these
             /// codes are replaced, and the snapshot delta is new − old read under the state lock.
-            async fn mirror_chunk(store: &$store, codes: &[String], with_entries: bool) -> StoreResult<()> {
+            async fn mirror_chunk(store: &$store, codes: &[String], lease: Option<&str>) -> StoreResult<()> {
+                let with_entries = lease.is_none();
                 let mut tx = store.begin_write().await?;
-                let sql = format!("SELECT snap_upto FROM stats_state WHERE id = 1{}", <$store>::FOR_UPDATE);
-                let snap_upto: Option<NaiveDate> = sqlx::query_scalar(&sql).fetch_one(&mut *tx).await.map_err(map_err)?;
+                let snap_upto = lock_state(&mut tx, lease).await?;
                 let spans = catalogue_spans(&mut tx, Some(codes)).await?;
                 let mut qb = sqlx::QueryBuilder::<Db>::new(format!("SELECT {SPAN_COLS} FROM stats_spans WHERE"));
                 push_in(&mut qb, " code", codes);
@@ -181,10 +212,9 @@ macro_rules! impl_sql_stats_store {
 
             /// Fills the fact table for the decisions signed in `[from, to)`, in signing order
             /// (after a full rebuild of the spans), one short transaction per call.
-            async fn mirror_entries_signed(store: &$store, from: NaiveDate, to: NaiveDate) -> StoreResult<()> {
+            async fn mirror_entries_signed(store: &$store, from: NaiveDate, to: NaiveDate, lease: &str) -> StoreResult<()> {
                 let mut tx = store.begin_write().await?;
-                let sql = format!("SELECT snap_upto FROM stats_state WHERE id = 1{}", <$store>::FOR_UPDATE);
-                sqlx::query(&sql).fetch_one(&mut *tx).await.map_err(map_err)?;
+                lock_state(&mut tx, Some(lease)).await?;
                 sqlx::query("DELETE FROM stats_entries WHERE signed_on >= $1 AND signed_on < $2")
                     .bind(from)
                     .bind(to)
@@ -394,10 +424,135 @@ macro_rules! impl_sql_stats_store {
                 })
             }
 
+            /// What a refresh leaves: the newest change it mirrored and its last snapshot.
+            fn version_of(latest: Option<$crate::deps::chrono::DateTime<Utc>>, snap: Option<NaiveDate>) -> String {
+                format!("{}|{}", latest.map(|t| t.to_rfc3339()).unwrap_or_default(), snap.map(|d| d.to_string()).unwrap_or_default())
+            }
+
+            /// One refresh under the process's refresh lock (see `refresh_stats`): fails with the
+            /// `BUSY` conflict while another server holds a full rebuild's claim.
+            async fn refresh_attempt(store: &$store, upto: NaiveDate) -> StoreResult<RefreshReport> {
+                    let started = Utc::now();
+                    let target = h::month_end_on_or_before(upto);
+                    let latest: Option<$crate::deps::chrono::DateTime<Utc>> = sqlx::query_scalar("SELECT updated_at FROM procedures ORDER BY updated_at DESC LIMIT 1")
+                        .fetch_optional(&store.pool)
+                        .await
+                        .map_err(map_err)?;
+                    let st = sqlx::query("SELECT watermark, max_seen, snap_upto FROM stats_state WHERE id = 1").fetch_one(&store.pool).await.map_err(map_err)?;
+                    let seen: Option<$crate::deps::chrono::DateTime<Utc>> = st.try_get("max_seen").map_err(map_err)?;
+                    let watermark: Option<$crate::deps::chrono::DateTime<Utc>> = st.try_get("watermark").map_err(map_err)?;
+                    let snap: Option<NaiveDate> = st.try_get("snap_upto").map_err(map_err)?;
+                    if watermark.is_some() && seen == latest && snap.is_some_and(|s| s >= target) {
+                        return Ok(RefreshReport { version: version_of(latest, snap), ..RefreshReport::default() });
+                    }
+                    let mut report = RefreshReport::default();
+                    let token = format!("{}:{}", std::process::id(), started.timestamp_nanos_opt().unwrap_or_default());
+                    // Procedures to re-mirror: those touched since the last refresh, with a
+                    // margin for transactions that committed late, unless already mirrored at
+                    // their current `updated_at` (`stats_mirrored`);
+                    // everything when there is no mirror yet or when most of the catalogue moved
+                    // (a bulk import): rebuilding is then cheaper than adjusting.
+                    let mut codes: Vec<String> = match watermark {
+                        Some(w) => sqlx::query_scalar(
+                            "SELECT p.code FROM procedures p LEFT JOIN stats_mirrored m ON m.code = p.code \
+                             WHERE p.updated_at > $1 AND (m.updated_at IS NULL OR m.updated_at <> p.updated_at) ORDER BY p.code",
+                        )
+                            .bind(w - Duration::minutes(10))
+                            .fetch_all(&store.pool)
+                            .await
+                            .map_err(map_err)?,
+                        None => Vec::new(),
+                    };
+                    let full: bool = match watermark {
+                        None => true,
+                        Some(_) if codes.len() > 20 * CHUNK => {
+                            let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM procedures").fetch_one(&store.pool).await.map_err(map_err)?;
+                            codes.len() as i64 * 2 > all
+                        }
+                        Some(_) => false,
+                    };
+                    if full {
+                        report.full_rebuild = true;
+                        let mut tx = store.begin_write().await?;
+                        // Claim the rebuild (fails with BUSY while another server holds it).
+                        lock_state(&mut tx, None).await?;
+                        sqlx::query("UPDATE stats_state SET rebuild_by = $1, rebuild_until = $2 WHERE id = 1")
+                            .bind(&token)
+                            .bind(Utc::now() + Duration::seconds(LEASE_SECS))
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                        for t in ["stats_spans", "stats_stock", "stats_replacements", "stats_entries", "stats_mirrored"] {
+                            sqlx::query(&format!("DELETE FROM {t}")).execute(&mut *tx).await.map_err(map_err)?;
+                        }
+                        sqlx::query("UPDATE stats_state SET watermark = NULL, max_seen = NULL, snap_upto = NULL WHERE id = 1")
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                        tx.commit().await.map_err(map_err)?;
+                        codes = sqlx::query_scalar("SELECT code FROM procedures ORDER BY code").fetch_all(&store.pool).await.map_err(map_err)?;
+                    }
+                    report.procedures = codes.len();
+                    // Short transactions, so that other writers (a sign-in, an intake) wait at
+                    // most one chunk. A report reading between two chunks of another server's
+                    // refresh sees some procedures already re-mirrored: each chunk is whole.
+                    let lease = full.then_some(token.as_str());
+                    for chunk in codes.chunks(CHUNK) {
+                        mirror_chunk(store, chunk, lease).await?;
+                    }
+                    if full {
+                        // The fact table in signing order, one month per transaction, so that a
+                        // month of entries is one contiguous range of the table.
+                        let range = sqlx::query("SELECT MIN(signed_on) AS lo, MAX(signed_on) AS hi FROM decisions WHERE status = 'applied'")
+                            .fetch_one(&store.pool)
+                            .await
+                            .map_err(map_err)?;
+                        let lo: Option<NaiveDate> = range.try_get("lo").map_err(map_err)?;
+                        let hi: Option<NaiveDate> = range.try_get("hi").map_err(map_err)?;
+                        if let (Some(lo), Some(hi)) = (lo, hi) {
+                            for m in h::month_index(lo)..=h::month_index(hi) {
+                                let to = h::month_end(m).succ_opt().unwrap_or(NaiveDate::MAX);
+                                let from = to.checked_sub_months($crate::deps::chrono::Months::new(1)).unwrap_or(lo);
+                                mirror_entries_signed(store, from, to, &token).await?;
+                            }
+                        }
+                    }
+                    if full {
+                        // Every month end from the first version on, written in short transactions.
+                        let cells = snapshots_from_scratch(store, target).await?;
+                        let cells: Vec<Cell<'_>> = cells.iter().collect();
+                        for chunk in cells.chunks(20_000) {
+                            let mut tx = store.begin_write().await?;
+                            lock_state(&mut tx, lease).await?;
+                            add_cells_to_stock(&mut tx, chunk).await?;
+                            tx.commit().await.map_err(map_err)?;
+                        }
+                        report.months_added = cells.iter().map(|c| c.0.0).collect::<BTreeSet<_>>().len();
+                    }
+                    let mut tx = store.begin_write().await?;
+                    let mut snap_upto = lock_state(&mut tx, lease).await?;
+                    if full {
+                        snap_upto = Some(target);
+                    }
+                    if snap_upto.is_none_or(|s| s < target) {
+                        report.months_added = extend_snapshots(&mut tx, snap_upto, target).await?;
+                        snap_upto = Some(target);
+                    }
+                    sqlx::query("UPDATE stats_state SET watermark = $1, snap_upto = $2, max_seen = $3, rebuild_by = NULL, rebuild_until = NULL WHERE id = 1")
+                        .bind(started)
+                        .bind(snap_upto)
+                        .bind(latest)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    tx.commit().await.map_err(map_err)?;
+                    report.version = version_of(latest, snap_upto);
+                    Ok(report)
+                }
+
             #[$crate::deps::async_trait]
             impl StatsStore for $store {
                 async fn refresh_stats(&self, upto: NaiveDate) -> StoreResult<RefreshReport> {
-                    let started = Utc::now();
                     let target = h::month_end_on_or_before(upto);
                     let fresh = || async {
                         let latest: Option<$crate::deps::chrono::DateTime<Utc>> = sqlx::query_scalar("SELECT updated_at FROM procedures ORDER BY updated_at DESC LIMIT 1")
@@ -411,115 +566,24 @@ macro_rules! impl_sql_stats_store {
                         let up_to_date = w.is_some() && seen == latest && snap.is_some_and(|s| s >= target);
                         StoreResult::Ok((up_to_date, w, latest, snap))
                     };
-                    let version = |latest: Option<$crate::deps::chrono::DateTime<Utc>>, snap: Option<NaiveDate>| {
-                        format!("{}|{}", latest.map(|t| t.to_rfc3339()).unwrap_or_default(), snap.map(|d| d.to_string()).unwrap_or_default())
-                    };
                     // Fast path without any lock: nothing changed since the last refresh and the
                     // snapshots already reach `upto`.
                     let (up_to_date, _, latest, snap) = fresh().await?;
                     if up_to_date {
-                        return Ok(RefreshReport { version: version(latest, snap), ..RefreshReport::default() });
+                        return Ok(RefreshReport { version: version_of(latest, snap), ..RefreshReport::default() });
                     }
                     let _one_at_a_time = REFRESH.lock().await;
-                    let (up_to_date, watermark, latest, snap) = fresh().await?;
-                    if up_to_date {
-                        return Ok(RefreshReport { version: version(latest, snap), ..RefreshReport::default() });
-                    }
-                    let mut report = RefreshReport::default();
-                    // Procedures to re-mirror: those touched since the last refresh, with a
-                    // margin for transactions that committed late, unless already mirrored at
-                    // their current `updated_at` (`stats_mirrored`);
-                    // everything when there is no mirror yet or when most of the catalogue moved
-                    // (a bulk import): rebuilding is then cheaper than adjusting.
-                    let mut codes: Vec<String> = match watermark {
-                        Some(w) => sqlx::query_scalar(
-                            "SELECT p.code FROM procedures p LEFT JOIN stats_mirrored m ON m.code = p.code \
-                             WHERE p.updated_at > $1 AND (m.updated_at IS NULL OR m.updated_at <> p.updated_at) ORDER BY p.code",
-                        )
-                            .bind(w - Duration::minutes(10))
-                            .fetch_all(&self.pool)
-                            .await
-                            .map_err(map_err)?,
-                        None => Vec::new(),
-                    };
-                    let full = match watermark {
-                        None => true,
-                        Some(_) if codes.len() > 20 * CHUNK => {
-                            let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM procedures").fetch_one(&self.pool).await.map_err(map_err)?;
-                            codes.len() as i64 * 2 > all
-                        }
-                        Some(_) => false,
-                    };
-                    if full {
-                        report.full_rebuild = true;
-                        let mut tx = self.begin_write().await?;
-                        let sql = format!("SELECT snap_upto FROM stats_state WHERE id = 1{}", <$store>::FOR_UPDATE);
-                        sqlx::query(&sql).fetch_one(&mut *tx).await.map_err(map_err)?;
-                        for t in ["stats_spans", "stats_stock", "stats_replacements", "stats_entries", "stats_mirrored"] {
-                            sqlx::query(&format!("DELETE FROM {t}")).execute(&mut *tx).await.map_err(map_err)?;
-                        }
-                        sqlx::query("UPDATE stats_state SET watermark = NULL, max_seen = NULL, snap_upto = NULL WHERE id = 1")
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(map_err)?;
-                        tx.commit().await.map_err(map_err)?;
-                        codes = sqlx::query_scalar("SELECT code FROM procedures ORDER BY code").fetch_all(&self.pool).await.map_err(map_err)?;
-                    }
-                    report.procedures = codes.len();
-                    // Short transactions, so that other writers (a sign-in, an intake) wait at
-                    // most one chunk. A report reading between two chunks of another server's
-                    // refresh sees some procedures already re-mirrored: each chunk is whole.
-                    for chunk in codes.chunks(CHUNK) {
-                        mirror_chunk(self, chunk, !full).await?;
-                    }
-                    if full {
-                        // The fact table in signing order, one month per transaction, so that a
-                        // month of entries is one contiguous range of the table.
-                        let range = sqlx::query("SELECT MIN(signed_on) AS lo, MAX(signed_on) AS hi FROM decisions WHERE status = 'applied'")
-                            .fetch_one(&self.pool)
-                            .await
-                            .map_err(map_err)?;
-                        let lo: Option<NaiveDate> = range.try_get("lo").map_err(map_err)?;
-                        let hi: Option<NaiveDate> = range.try_get("hi").map_err(map_err)?;
-                        if let (Some(lo), Some(hi)) = (lo, hi) {
-                            for m in h::month_index(lo)..=h::month_index(hi) {
-                                let to = h::month_end(m).succ_opt().unwrap_or(NaiveDate::MAX);
-                                let from = to.checked_sub_months($crate::deps::chrono::Months::new(1)).unwrap_or(lo);
-                                mirror_entries_signed(self, from, to).await?;
+                    // Another server's full rebuild holds the claim: wait for it (bounded).
+                    let mut waited = 0;
+                    loop {
+                        match refresh_attempt(self, upto).await {
+                            Err(StoreError::Conflict { message, .. }) if message == BUSY && waited < 900 => {
+                                $crate::deps::tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                                waited += 1;
                             }
+                            other => return other,
                         }
                     }
-                    if full {
-                        // Every month end from the first version on, written in short transactions.
-                        let cells = snapshots_from_scratch(self, target).await?;
-                        let cells: Vec<Cell<'_>> = cells.iter().collect();
-                        for chunk in cells.chunks(20_000) {
-                            let mut tx = self.begin_write().await?;
-                            add_cells_to_stock(&mut tx, chunk).await?;
-                            tx.commit().await.map_err(map_err)?;
-                        }
-                        report.months_added = cells.iter().map(|c| c.0.0).collect::<BTreeSet<_>>().len();
-                    }
-                    let mut tx = self.begin_write().await?;
-                    let sql = format!("SELECT snap_upto FROM stats_state WHERE id = 1{}", <$store>::FOR_UPDATE);
-                    let mut snap_upto: Option<NaiveDate> = sqlx::query_scalar(&sql).fetch_one(&mut *tx).await.map_err(map_err)?;
-                    if full {
-                        snap_upto = Some(target);
-                    }
-                    if snap_upto.is_none_or(|s| s < target) {
-                        report.months_added = extend_snapshots(&mut tx, snap_upto, target).await?;
-                        snap_upto = Some(target);
-                    }
-                    sqlx::query("UPDATE stats_state SET watermark = $1, snap_upto = $2, max_seen = $3 WHERE id = 1")
-                        .bind(started)
-                        .bind(snap_upto)
-                        .bind(latest)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(map_err)?;
-                    tx.commit().await.map_err(map_err)?;
-                    report.version = version(latest, snap_upto);
-                    Ok(report)
                 }
 
                 async fn change_facts(&self, from: NaiveDate, to: NaiveDate, basis: DateBasis) -> StoreResult<Vec<ChangeFact>> {

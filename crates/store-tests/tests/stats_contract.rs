@@ -795,3 +795,45 @@ async fn every_table_has_the_same_columns_on_both_backends() {
     }
     guard.drop_db(pg).await;
 }
+
+/// A full rebuild claimed by another server (a live lease in `stats_state`) is waited for, not
+/// run alongside (two rebuilds would add every snapshot cell twice); a lease that expired (the
+/// other server died) is taken over. SQLite, with the claim written by hand.
+#[tokio::test]
+async fn a_rebuild_claimed_elsewhere_is_waited_for_and_taken_over_when_its_lease_expires() {
+    let (s, _dir) = thutuc_store_tests::sqlite().await;
+    first_quarter(&s).await;
+    let claim = |until: chrono::DateTime<chrono::Utc>| {
+        sqlx::query(
+            "UPDATE stats_state SET watermark = NULL, rebuild_by = 'other-server', rebuild_until = $1 WHERE id = 1",
+        )
+        .bind(until)
+        .execute(s.pool())
+    };
+    claim(chrono::Utc::now() + chrono::Duration::seconds(60))
+        .await
+        .expect("claim");
+    let waiting = tokio::time::timeout(
+        std::time::Duration::from_millis(2500),
+        s.refresh_stats(d("2025-06-30")),
+    )
+    .await;
+    assert!(waiting.is_err(), "still waiting for the other server");
+    let spans: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stats_spans")
+        .fetch_one(s.pool())
+        .await
+        .expect("count");
+    assert_eq!(spans, 0, "nothing mirrored alongside the other rebuild");
+    claim(chrono::Utc::now() - chrono::Duration::seconds(1))
+        .await
+        .expect("expire");
+    let r = s.refresh_stats(d("2025-06-30")).await.expect("take over");
+    assert!(r.full_rebuild);
+    let total = |v: Vec<StockGroup>| v.iter().map(|g| g.n).sum::<i64>();
+    assert_eq!(total(s.stock_at(d("2025-03-31")).await.expect("stock")), 4);
+    let by: Option<String> = sqlx::query_scalar("SELECT rebuild_by FROM stats_state WHERE id = 1")
+        .fetch_one(s.pool())
+        .await
+        .expect("state");
+    assert_eq!(by, None, "the claim is released");
+}
