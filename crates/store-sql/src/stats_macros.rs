@@ -149,15 +149,32 @@ macro_rules! impl_sql_stats_store {
             /// token, which must still hold the claim (renewed here); `None` for an ordinary
             /// refresh, which must not run while another server holds a valid claim.
             async fn lock_state(tx: &mut Tx, lease: Option<&str>) -> StoreResult<Option<NaiveDate>> {
+                lock_state_claiming(tx, lease, false).await
+            }
+
+            /// [`lock_state`], or with `claiming`, takes the claim for `lease` unless another
+            /// server holds a valid one (this process's own earlier claim may be taken again, so
+            /// a rebuild that failed half-way is retried at once).
+            async fn lock_state_claiming(tx: &mut Tx, lease: Option<&str>, claiming: bool) -> StoreResult<Option<NaiveDate>> {
                 let sql = format!("SELECT snap_upto, rebuild_by, rebuild_until FROM stats_state WHERE id = 1{}", <$store>::FOR_UPDATE);
                 let r = sqlx::query(&sql).fetch_one(&mut **tx).await.map_err(map_err)?;
                 let snap: Option<NaiveDate> = r.try_get("snap_upto").map_err(map_err)?;
-                let by: Option<String> = r.try_get("rebuild_by").map_err(map_err)?;
+                let mut by: Option<String> = r.try_get("rebuild_by").map_err(map_err)?;
+                if claiming && by.as_deref() != lease && !r.try_get::<Option<$crate::deps::chrono::DateTime<Utc>>, _>("rebuild_until").map_err(map_err)?.is_some_and(|u| u > Utc::now()) {
+                    by = lease.map(str::to_string);
+                }
                 let until: Option<$crate::deps::chrono::DateTime<Utc>> = r.try_get("rebuild_until").map_err(map_err)?;
                 let now = Utc::now();
                 let held_by_other = by.is_some() && by.as_deref() != lease && until.is_some_and(|u| u > now);
                 if held_by_other || (lease.is_some() && by.as_deref() != lease) {
                     return Err(StoreError::conflict(BUSY));
+                }
+                if claiming {
+                    sqlx::query("UPDATE stats_state SET rebuild_by = $1 WHERE id = 1")
+                        .bind(lease)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(map_err)?;
                 }
                 if lease.is_some() {
                     sqlx::query("UPDATE stats_state SET rebuild_until = $1 WHERE id = 1")
@@ -446,7 +463,11 @@ macro_rules! impl_sql_stats_store {
                         return Ok(RefreshReport { version: version_of(latest, snap), ..RefreshReport::default() });
                     }
                     let mut report = RefreshReport::default();
-                    let token = format!("{}:{}", std::process::id(), started.timestamp_nanos_opt().unwrap_or_default());
+                    // This process's rebuild token (the same for every refresh of the process).
+                    static TOKEN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+                    let token = TOKEN
+                        .get_or_init(|| format!("{}:{}", std::process::id(), started.timestamp_nanos_opt().unwrap_or_default()))
+                        .clone();
                     // Procedures to re-mirror: those touched since the last refresh, with a
                     // margin for transactions that committed late, unless already mirrored at
                     // their current `updated_at` (`stats_mirrored`);
@@ -475,13 +496,7 @@ macro_rules! impl_sql_stats_store {
                         report.full_rebuild = true;
                         let mut tx = store.begin_write().await?;
                         // Claim the rebuild (fails with BUSY while another server holds it).
-                        lock_state(&mut tx, None).await?;
-                        sqlx::query("UPDATE stats_state SET rebuild_by = $1, rebuild_until = $2 WHERE id = 1")
-                            .bind(&token)
-                            .bind(Utc::now() + Duration::seconds(LEASE_SECS))
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(map_err)?;
+                        lock_state_claiming(&mut tx, Some(&token), true).await?;
                         for t in ["stats_spans", "stats_stock", "stats_replacements", "stats_entries", "stats_mirrored"] {
                             sqlx::query(&format!("DELETE FROM {t}")).execute(&mut *tx).await.map_err(map_err)?;
                         }
