@@ -23,6 +23,10 @@ use thutuc_reports::{DateBasis, Period};
 use thutuc_store::{OrgStore, StatsStore};
 use thutuc_store_sqlite::SqliteStore;
 
+mod common;
+
+use common::ms;
+
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 struct Rng(u64);
@@ -308,10 +312,6 @@ async fn generate(store: &SqliteStore, target: usize) -> Res<usize> {
     Ok(entries.len())
 }
 
-fn ms(t: Instant) -> f64 {
-    t.elapsed().as_secs_f64() * 1000.0
-}
-
 #[tokio::main]
 async fn main() -> Res<()> {
     let target: usize = std::env::var("THUTUC_BENCH_ENTRIES")
@@ -375,27 +375,7 @@ async fn main() -> Res<()> {
         Arc::new(Calendar::default_vn()?),
     )
     .await?;
-    for month in ["2016-06", "2020-06", "2025-11"] {
-        let req = ReportRequest {
-            period: Period::parse(month)?,
-            basis: DateBasis::Signed,
-            scope: None,
-        };
-        let mut times = Vec::new();
-        let mut items = 0;
-        for _ in 0..15 {
-            let t = Instant::now();
-            let rep = build(&store, &env, &req, today).await?;
-            times.push(ms(t));
-            items = rep.national.items.len();
-        }
-        times.sort_by(f64::total_cmp);
-        println!(
-            "monthly report {month}, all agencies ({items} counted items): median {:.1} ms, max {:.1} ms",
-            times[times.len() / 2],
-            times[times.len() - 1]
-        );
-    }
+    common::monthly_and_trend("", &store, &env, today).await?;
     // Where the time of one monthly report goes.
     let (from, to) = (
         NaiveDate::from_ymd_opt(2025, 11, 1).ok_or("d")?,
@@ -436,29 +416,6 @@ async fn main() -> Res<()> {
             inputs.changes.len()
         );
     }
-    // The dashboard's 12-month trend ending 2025-11.
-    let mut times = Vec::new();
-    for _ in 0..5 {
-        let t = Instant::now();
-        let points = thutuc_reports::service::trend(
-            &store,
-            &env,
-            Period::parse("2025-11")?,
-            12,
-            DateBasis::Signed,
-            None,
-            today,
-        )
-        .await?;
-        assert_eq!(points.len(), 12);
-        times.push(ms(t));
-    }
-    times.sort_by(f64::total_cmp);
-    println!(
-        "12-month trend ending 2025-11: median {:.1} ms, max {:.1} ms",
-        times[times.len() / 2],
-        times[times.len() - 1]
-    );
     // An officer's change (one procedure touched) followed by the next report's refresh.
     let t = Instant::now();
     sqlx::query(

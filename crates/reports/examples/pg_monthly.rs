@@ -12,16 +12,16 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use thutuc_domain::calendar::Calendar;
 use thutuc_domain::params::PublicationRules;
-use thutuc_reports::service::{ReportEnv, ReportRequest, build, trend};
-use thutuc_reports::{DateBasis, Period};
+use thutuc_reports::service::ReportEnv;
 use thutuc_store::StatsStore;
 use thutuc_store_postgres::PgStore;
 
-type Res<T> = Result<T, Box<dyn std::error::Error>>;
+#[path = "../benches/common/mod.rs"]
+mod common;
 
-fn ms(t: Instant) -> f64 {
-    t.elapsed().as_secs_f64() * 1000.0
-}
+use common::ms;
+
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 #[tokio::main]
 async fn main() -> Res<()> {
@@ -44,46 +44,6 @@ async fn main() -> Res<()> {
         Arc::new(Calendar::default_vn()?),
     )
     .await?;
-    for month in ["2016-06", "2020-06", "2025-11"] {
-        let req = ReportRequest {
-            period: Period::parse(month)?,
-            basis: DateBasis::Signed,
-            scope: None,
-        };
-        let mut times = Vec::new();
-        let mut items = 0;
-        for _ in 0..15 {
-            let t = Instant::now();
-            let rep = build(&store, &env, &req, today).await?;
-            times.push(ms(t));
-            items = rep.national.items.len();
-        }
-        times.sort_by(f64::total_cmp);
-        println!(
-            "PostgreSQL: monthly report {month}, all agencies ({items} counted items): median {:.1} ms, max {:.1} ms",
-            times[times.len() / 2],
-            times[times.len() - 1]
-        );
-    }
-    let mut times = Vec::new();
-    for _ in 0..5 {
-        let t = Instant::now();
-        trend(
-            &store,
-            &env,
-            Period::parse("2025-11")?,
-            12,
-            DateBasis::Signed,
-            None,
-            today,
-        )
-        .await?;
-        times.push(ms(t));
-    }
-    times.sort_by(f64::total_cmp);
-    println!(
-        "PostgreSQL: 12-month trend ending 2025-11: median {:.1} ms",
-        times[times.len() / 2]
-    );
+    common::monthly_and_trend("PostgreSQL: ", &store, &env, today).await?;
     Ok(())
 }

@@ -149,7 +149,8 @@ pub async fn stock_drill<S: Store>(
 }
 
 /// National counts for each of the `months` months ending with `last` (12 or 24 for the
-/// dashboard charts), within a scope (the statistics mirror is refreshed up to `today` first).
+/// dashboard charts), within a scope, from the statistics mirror as last refreshed (callers
+/// refresh it first, as [`build`] does).
 pub async fn trend<S: Store>(
     store: &S,
     env: &ReportEnv,
@@ -157,14 +158,12 @@ pub async fn trend<S: Store>(
     months: u32,
     basis: DateBasis,
     scope: Option<String>,
-    today: NaiveDate,
 ) -> Result<Vec<TrendPoint>, ReportError> {
     if let Some(s) = &scope
         && env.orgs.get(s).is_none()
     {
         return Err(ReportError::UnknownOrg(s.clone()));
     }
-    store.refresh_stats(today).await?;
     let to = last.to();
     let first = last
         .from()

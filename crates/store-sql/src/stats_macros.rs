@@ -145,39 +145,26 @@ macro_rules! impl_sql_stats_store {
             /// rebuild.
             const BUSY: &str = "thống kê đang được dựng lại ở máy chủ khác / statistics are being rebuilt by another server";
 
-            /// Locks the state row and returns `snap_upto`. `lease`: this refresh's rebuild
-            /// token, which must still hold the claim (renewed here); `None` for an ordinary
-            /// refresh, which must not run while another server holds a valid claim.
-            async fn lock_state(tx: &mut Tx, lease: Option<&str>) -> StoreResult<Option<NaiveDate>> {
-                lock_state_claiming(tx, lease, false).await
-            }
-
-            /// [`lock_state`], or with `claiming`, takes the claim for `lease` unless another
-            /// server holds a valid one (this process's own earlier claim may be taken again, so
-            /// a rebuild that failed half-way is retried at once).
-            async fn lock_state_claiming(tx: &mut Tx, lease: Option<&str>, claiming: bool) -> StoreResult<Option<NaiveDate>> {
+            /// Locks the state row and returns `snap_upto`. `lease`: this process's rebuild
+            /// token when the refresh is a full rebuild — it takes the claim if `claiming`, must
+            /// still hold it otherwise, and renews it; `None` for an ordinary refresh. Fails with
+            /// `BUSY` while another server holds a valid claim.
+            async fn lock_state(tx: &mut Tx, lease: Option<&str>, claiming: bool) -> StoreResult<Option<NaiveDate>> {
                 let sql = format!("SELECT snap_upto, rebuild_by, rebuild_until FROM stats_state WHERE id = 1{}", <$store>::FOR_UPDATE);
                 let r = sqlx::query(&sql).fetch_one(&mut **tx).await.map_err(map_err)?;
                 let snap: Option<NaiveDate> = r.try_get("snap_upto").map_err(map_err)?;
-                let mut by: Option<String> = r.try_get("rebuild_by").map_err(map_err)?;
-                if claiming && by.as_deref() != lease && !r.try_get::<Option<$crate::deps::chrono::DateTime<Utc>>, _>("rebuild_until").map_err(map_err)?.is_some_and(|u| u > Utc::now()) {
-                    by = lease.map(str::to_string);
-                }
+                let by: Option<String> = r.try_get("rebuild_by").map_err(map_err)?;
                 let until: Option<$crate::deps::chrono::DateTime<Utc>> = r.try_get("rebuild_until").map_err(map_err)?;
                 let now = Utc::now();
                 let held_by_other = by.is_some() && by.as_deref() != lease && until.is_some_and(|u| u > now);
-                if held_by_other || (lease.is_some() && by.as_deref() != lease) {
+                // A rebuild whose claim expired and was taken over stops too.
+                let lost = lease.is_some() && !claiming && by.as_deref() != lease;
+                if held_by_other || lost {
                     return Err(StoreError::conflict(BUSY));
                 }
-                if claiming {
-                    sqlx::query("UPDATE stats_state SET rebuild_by = $1 WHERE id = 1")
-                        .bind(lease)
-                        .execute(&mut **tx)
-                        .await
-                        .map_err(map_err)?;
-                }
-                if lease.is_some() {
-                    sqlx::query("UPDATE stats_state SET rebuild_until = $1 WHERE id = 1")
+                if let Some(token) = lease {
+                    sqlx::query("UPDATE stats_state SET rebuild_by = $1, rebuild_until = $2 WHERE id = 1")
+                        .bind(token)
                         .bind(now + Duration::seconds(LEASE_SECS))
                         .execute(&mut **tx)
                         .await
@@ -193,7 +180,7 @@ macro_rules! impl_sql_stats_store {
             async fn mirror_chunk(store: &$store, codes: &[String], lease: Option<&str>) -> StoreResult<()> {
                 let with_entries = lease.is_none();
                 let mut tx = store.begin_write().await?;
-                let snap_upto = lock_state(&mut tx, lease).await?;
+                let snap_upto = lock_state(&mut tx, lease, false).await?;
                 let spans = catalogue_spans(&mut tx, Some(codes)).await?;
                 let mut qb = sqlx::QueryBuilder::<Db>::new(format!("SELECT {SPAN_COLS} FROM stats_spans WHERE"));
                 push_in(&mut qb, " code", codes);
@@ -231,7 +218,7 @@ macro_rules! impl_sql_stats_store {
             /// (after a full rebuild of the spans), one short transaction per call.
             async fn mirror_entries_signed(store: &$store, from: NaiveDate, to: NaiveDate, lease: &str) -> StoreResult<()> {
                 let mut tx = store.begin_write().await?;
-                lock_state(&mut tx, Some(lease)).await?;
+                lock_state(&mut tx, Some(lease), false).await?;
                 sqlx::query("DELETE FROM stats_entries WHERE signed_on >= $1 AND signed_on < $2")
                     .bind(from)
                     .bind(to)
@@ -347,38 +334,23 @@ macro_rules! impl_sql_stats_store {
                 Ok(cells)
             }
 
-            /// Extends the snapshots from the month end `from` (exclusive; `None` = nothing
-            /// yet) to `to` (inclusive), reading only spans that start or end in between.
-            async fn extend_snapshots(tx: &mut Tx, from: Option<NaiveDate>, to: NaiveDate) -> StoreResult<usize> {
-                let (baseline, starts, ends) = match from {
-                    Some(s) => {
-                        let rows = sqlx::query("SELECT owner_org, sector_id, level, internal, n FROM stats_stock WHERE as_of = $1")
-                            .bind(s)
-                            .fetch_all(&mut **tx)
-                            .await
-                            .map_err(map_err)?;
-                        let base = rows.iter().map(group_from_row).collect::<StoreResult<Vec<_>>>()?;
-                        let sql = format!("SELECT {SPAN_COLS} FROM stats_spans WHERE valid_from > $1 AND valid_from <= $2");
-                        let st = sqlx::query(&sql).bind(s).bind(to).fetch_all(&mut **tx).await.map_err(map_err)?;
-                        let sql = format!("SELECT {SPAN_COLS} FROM stats_spans WHERE valid_from <= $1 AND valid_to >= $1 AND valid_to < $2");
-                        let en = sqlx::query(&sql).bind(s).bind(to).fetch_all(&mut **tx).await.map_err(map_err)?;
-                        (base, st, en)
-                    }
-                    None => {
-                        let sql = format!("SELECT {SPAN_COLS} FROM stats_spans WHERE valid_from <= $1");
-                        let st = sqlx::query(&sql).bind(to).fetch_all(&mut **tx).await.map_err(map_err)?;
-                        (Vec::new(), st, Vec::new())
-                    }
-                };
+            /// Extends the snapshots from the month end `from` (exclusive) to `to` (inclusive),
+            /// reading only spans that start or end in between (the first snapshots come from
+            /// [`snapshots_from_scratch`]).
+            async fn extend_snapshots(tx: &mut Tx, from: NaiveDate, to: NaiveDate) -> StoreResult<usize> {
+                let rows = sqlx::query("SELECT owner_org, sector_id, level, internal, n FROM stats_stock WHERE as_of = $1")
+                    .bind(from)
+                    .fetch_all(&mut **tx)
+                    .await
+                    .map_err(map_err)?;
+                let baseline = rows.iter().map(group_from_row).collect::<StoreResult<Vec<_>>>()?;
+                let sql = format!("SELECT {SPAN_COLS} FROM stats_spans WHERE valid_from > $1 AND valid_from <= $2");
+                let starts = sqlx::query(&sql).bind(from).bind(to).fetch_all(&mut **tx).await.map_err(map_err)?;
+                let sql = format!("SELECT {SPAN_COLS} FROM stats_spans WHERE valid_from <= $1 AND valid_to >= $1 AND valid_to < $2");
+                let ends = sqlx::query(&sql).bind(from).bind(to).fetch_all(&mut **tx).await.map_err(map_err)?;
                 let starts = starts.iter().map(span_from_row).collect::<StoreResult<Vec<_>>>()?;
                 let ends = ends.iter().map(span_from_row).collect::<StoreResult<Vec<_>>>()?;
-                let first = match from {
-                    Some(s) => h::month_index(s) + 1,
-                    None => match starts.iter().map(|s| s.valid_from).min() {
-                        Some(d) => h::month_index(d),
-                        None => h::month_index(to),
-                    },
-                };
+                let first = h::month_index(from) + 1;
                 let last = h::month_index(to);
                 if first > last {
                     return Ok(0);
@@ -446,146 +418,156 @@ macro_rules! impl_sql_stats_store {
                 format!("{}|{}", latest.map(|t| t.to_rfc3339()).unwrap_or_default(), snap.map(|d| d.to_string()).unwrap_or_default())
             }
 
-            /// One refresh under the process's refresh lock (see `refresh_stats`): fails with the
-            /// `BUSY` conflict while another server holds a full rebuild's claim.
-            async fn refresh_attempt(store: &$store, upto: NaiveDate) -> StoreResult<RefreshReport> {
-                    let started = Utc::now();
-                    let target = h::month_end_on_or_before(upto);
-                    let latest: Option<$crate::deps::chrono::DateTime<Utc>> = sqlx::query_scalar("SELECT updated_at FROM procedures ORDER BY updated_at DESC LIMIT 1")
+            /// The mirror's state as a refresh needs it (read without a lock).
+            struct MirrorState {
+                /// Newest `procedures.updated_at`.
+                latest: Option<$crate::deps::chrono::DateTime<Utc>>,
+                /// When the last refresh started (`None`: no mirror yet).
+                watermark: Option<$crate::deps::chrono::DateTime<Utc>>,
+                /// The newest change the last refresh saw.
+                seen: Option<$crate::deps::chrono::DateTime<Utc>>,
+                /// Last snapshot.
+                snap: Option<NaiveDate>,
+            }
+
+            impl MirrorState {
+                async fn read(store: &$store) -> StoreResult<Self> {
+                    let latest = sqlx::query_scalar("SELECT updated_at FROM procedures ORDER BY updated_at DESC LIMIT 1")
                         .fetch_optional(&store.pool)
                         .await
                         .map_err(map_err)?;
                     let st = sqlx::query("SELECT watermark, max_seen, snap_upto FROM stats_state WHERE id = 1").fetch_one(&store.pool).await.map_err(map_err)?;
-                    let seen: Option<$crate::deps::chrono::DateTime<Utc>> = st.try_get("max_seen").map_err(map_err)?;
-                    let watermark: Option<$crate::deps::chrono::DateTime<Utc>> = st.try_get("watermark").map_err(map_err)?;
-                    let snap: Option<NaiveDate> = st.try_get("snap_upto").map_err(map_err)?;
-                    if watermark.is_some() && seen == latest && snap.is_some_and(|s| s >= target) {
-                        return Ok(RefreshReport { version: version_of(latest, snap), ..RefreshReport::default() });
+                    Ok(Self {
+                        latest,
+                        watermark: st.try_get("watermark").map_err(map_err)?,
+                        seen: st.try_get("max_seen").map_err(map_err)?,
+                        snap: st.try_get("snap_upto").map_err(map_err)?,
+                    })
+                }
+
+                /// Nothing changed since the last refresh and the snapshots reach `target`.
+                fn up_to_date(&self, target: NaiveDate) -> Option<RefreshReport> {
+                    let fresh = self.watermark.is_some() && self.seen == self.latest && self.snap.is_some_and(|s| s >= target);
+                    fresh.then(|| RefreshReport { version: version_of(self.latest, self.snap), ..RefreshReport::default() })
+                }
+            }
+
+            /// One refresh under the process's refresh lock (see `refresh_stats`): fails with the
+            /// `BUSY` conflict while another server holds a full rebuild's claim.
+            async fn refresh_attempt(store: &$store, upto: NaiveDate) -> StoreResult<RefreshReport> {
+                let started = Utc::now();
+                let target = h::month_end_on_or_before(upto);
+                let state = MirrorState::read(store).await?;
+                if let Some(r) = state.up_to_date(target) {
+                    return Ok(r);
+                }
+                let mut report = RefreshReport::default();
+                // This process's rebuild token (the same for every refresh of the process).
+                static TOKEN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+                let token = TOKEN
+                    .get_or_init(|| format!("{}:{}", std::process::id(), started.timestamp_nanos_opt().unwrap_or_default()))
+                    .as_str();
+                // Procedures to re-mirror: those touched since the last refresh, with a margin for
+                // transactions that committed late, unless already mirrored at their current
+                // `updated_at` (`stats_mirrored`); everything when there is no mirror yet or when
+                // most of the catalogue moved (a bulk import): rebuilding is then cheaper.
+                let mut codes: Vec<String> = match state.watermark {
+                    Some(w) => sqlx::query_scalar(
+                        "SELECT p.code FROM procedures p LEFT JOIN stats_mirrored m ON m.code = p.code \
+                         WHERE p.updated_at > $1 AND (m.updated_at IS NULL OR m.updated_at <> p.updated_at) ORDER BY p.code",
+                    )
+                    .bind(w - Duration::minutes(10))
+                    .fetch_all(&store.pool)
+                    .await
+                    .map_err(map_err)?,
+                    None => Vec::new(),
+                };
+                let full = match (state.watermark, state.snap) {
+                    (None, _) | (_, None) => true,
+                    _ if codes.len() > 20 * CHUNK => {
+                        let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM procedures").fetch_one(&store.pool).await.map_err(map_err)?;
+                        codes.len() as i64 * 2 > all
                     }
-                    let mut report = RefreshReport::default();
-                    // This process's rebuild token (the same for every refresh of the process).
-                    static TOKEN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-                    let token = TOKEN
-                        .get_or_init(|| format!("{}:{}", std::process::id(), started.timestamp_nanos_opt().unwrap_or_default()))
-                        .clone();
-                    // Procedures to re-mirror: those touched since the last refresh, with a
-                    // margin for transactions that committed late, unless already mirrored at
-                    // their current `updated_at` (`stats_mirrored`);
-                    // everything when there is no mirror yet or when most of the catalogue moved
-                    // (a bulk import): rebuilding is then cheaper than adjusting.
-                    let mut codes: Vec<String> = match watermark {
-                        Some(w) => sqlx::query_scalar(
-                            "SELECT p.code FROM procedures p LEFT JOIN stats_mirrored m ON m.code = p.code \
-                             WHERE p.updated_at > $1 AND (m.updated_at IS NULL OR m.updated_at <> p.updated_at) ORDER BY p.code",
-                        )
-                            .bind(w - Duration::minutes(10))
-                            .fetch_all(&store.pool)
-                            .await
-                            .map_err(map_err)?,
-                        None => Vec::new(),
-                    };
-                    let full: bool = match watermark {
-                        None => true,
-                        Some(_) if codes.len() > 20 * CHUNK => {
-                            let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM procedures").fetch_one(&store.pool).await.map_err(map_err)?;
-                            codes.len() as i64 * 2 > all
-                        }
-                        Some(_) => false,
-                    };
-                    if full {
-                        report.full_rebuild = true;
-                        let mut tx = store.begin_write().await?;
-                        // Claim the rebuild (fails with BUSY while another server holds it).
-                        lock_state_claiming(&mut tx, Some(&token), true).await?;
-                        for t in ["stats_spans", "stats_stock", "stats_replacements", "stats_entries", "stats_mirrored"] {
-                            sqlx::query(&format!("DELETE FROM {t}")).execute(&mut *tx).await.map_err(map_err)?;
-                        }
-                        sqlx::query("UPDATE stats_state SET watermark = NULL, max_seen = NULL, snap_upto = NULL WHERE id = 1")
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(map_err)?;
-                        tx.commit().await.map_err(map_err)?;
-                        codes = sqlx::query_scalar("SELECT code FROM procedures ORDER BY code").fetch_all(&store.pool).await.map_err(map_err)?;
-                    }
-                    report.procedures = codes.len();
-                    // Short transactions, so that other writers (a sign-in, an intake) wait at
-                    // most one chunk. A report reading between two chunks of another server's
-                    // refresh sees some procedures already re-mirrored: each chunk is whole.
-                    let lease = full.then_some(token.as_str());
-                    for chunk in codes.chunks(CHUNK) {
-                        mirror_chunk(store, chunk, lease).await?;
-                    }
-                    if full {
-                        // The fact table in signing order, one month per transaction, so that a
-                        // month of entries is one contiguous range of the table.
-                        let range = sqlx::query("SELECT MIN(signed_on) AS lo, MAX(signed_on) AS hi FROM decisions WHERE status = 'applied'")
-                            .fetch_one(&store.pool)
-                            .await
-                            .map_err(map_err)?;
-                        let lo: Option<NaiveDate> = range.try_get("lo").map_err(map_err)?;
-                        let hi: Option<NaiveDate> = range.try_get("hi").map_err(map_err)?;
-                        if let (Some(lo), Some(hi)) = (lo, hi) {
-                            for m in h::month_index(lo)..=h::month_index(hi) {
-                                let to = h::month_end(m).succ_opt().unwrap_or(NaiveDate::MAX);
-                                let from = to.checked_sub_months($crate::deps::chrono::Months::new(1)).unwrap_or(lo);
-                                mirror_entries_signed(store, from, to, &token).await?;
-                            }
-                        }
-                    }
-                    if full {
-                        // Every month end from the first version on, written in short transactions.
-                        let cells = snapshots_from_scratch(store, target).await?;
-                        let cells: Vec<Cell<'_>> = cells.iter().collect();
-                        for chunk in cells.chunks(20_000) {
-                            let mut tx = store.begin_write().await?;
-                            lock_state(&mut tx, lease).await?;
-                            add_cells_to_stock(&mut tx, chunk).await?;
-                            tx.commit().await.map_err(map_err)?;
-                        }
-                        report.months_added = cells.iter().map(|c| c.0.0).collect::<BTreeSet<_>>().len();
-                    }
+                    _ => false,
+                };
+                let lease = full.then_some(token);
+                if full {
+                    report.full_rebuild = true;
                     let mut tx = store.begin_write().await?;
-                    let mut snap_upto = lock_state(&mut tx, lease).await?;
-                    if full {
-                        snap_upto = Some(target);
+                    // Claim the rebuild (fails with BUSY while another server holds it).
+                    lock_state(&mut tx, lease, true).await?;
+                    for t in ["stats_spans", "stats_stock", "stats_replacements", "stats_entries", "stats_mirrored"] {
+                        sqlx::query(&format!("DELETE FROM {t}")).execute(&mut *tx).await.map_err(map_err)?;
                     }
-                    if snap_upto.is_none_or(|s| s < target) {
-                        report.months_added = extend_snapshots(&mut tx, snap_upto, target).await?;
-                        snap_upto = Some(target);
-                    }
-                    sqlx::query("UPDATE stats_state SET watermark = $1, snap_upto = $2, max_seen = $3, rebuild_by = NULL, rebuild_until = NULL WHERE id = 1")
-                        .bind(started)
-                        .bind(snap_upto)
-                        .bind(latest)
+                    sqlx::query("UPDATE stats_state SET watermark = NULL, max_seen = NULL, snap_upto = NULL WHERE id = 1")
                         .execute(&mut *tx)
                         .await
                         .map_err(map_err)?;
                     tx.commit().await.map_err(map_err)?;
-                    report.version = version_of(latest, snap_upto);
-                    Ok(report)
+                    codes = sqlx::query_scalar("SELECT code FROM procedures ORDER BY code").fetch_all(&store.pool).await.map_err(map_err)?;
                 }
+                report.procedures = codes.len();
+                // Short transactions, so that other writers (a sign-in, an intake) wait at most
+                // one chunk. A report reading between two chunks of another server's refresh sees
+                // some procedures already re-mirrored: each chunk is whole.
+                for chunk in codes.chunks(CHUNK) {
+                    mirror_chunk(store, chunk, lease).await?;
+                }
+                if full {
+                    // The fact table in signing order, one month per transaction, so that a month
+                    // of entries is one contiguous range of the table.
+                    let range = sqlx::query("SELECT MIN(signed_on) AS lo, MAX(signed_on) AS hi FROM decisions WHERE status = 'applied'")
+                        .fetch_one(&store.pool)
+                        .await
+                        .map_err(map_err)?;
+                    let lo: Option<NaiveDate> = range.try_get("lo").map_err(map_err)?;
+                    let hi: Option<NaiveDate> = range.try_get("hi").map_err(map_err)?;
+                    if let (Some(lo), Some(hi)) = (lo, hi) {
+                        for m in h::month_index(lo)..=h::month_index(hi) {
+                            let to = h::month_end(m).succ_opt().unwrap_or(NaiveDate::MAX);
+                            let from = to.checked_sub_months($crate::deps::chrono::Months::new(1)).unwrap_or(lo);
+                            mirror_entries_signed(store, from, to, token).await?;
+                        }
+                    }
+                    // Every month end from the first version on, written in short transactions.
+                    let cells = snapshots_from_scratch(store, target).await?;
+                    let cells: Vec<Cell<'_>> = cells.iter().collect();
+                    for chunk in cells.chunks(20_000) {
+                        let mut tx = store.begin_write().await?;
+                        lock_state(&mut tx, lease, false).await?;
+                        add_cells_to_stock(&mut tx, chunk).await?;
+                        tx.commit().await.map_err(map_err)?;
+                    }
+                    report.months_added = cells.iter().map(|c| c.0.0).collect::<BTreeSet<_>>().len();
+                }
+                let mut tx = store.begin_write().await?;
+                let snap_upto = match lock_state(&mut tx, lease, false).await? {
+                    // An ordinary refresh starts from the last snapshot; a rebuild wrote them all.
+                    Some(s) if !full && s < target => {
+                        report.months_added = extend_snapshots(&mut tx, s, target).await?;
+                        target
+                    }
+                    Some(s) if !full => s,
+                    _ => target,
+                };
+                sqlx::query("UPDATE stats_state SET watermark = $1, snap_upto = $2, max_seen = $3, rebuild_by = NULL, rebuild_until = NULL WHERE id = 1")
+                    .bind(started)
+                    .bind(snap_upto)
+                    .bind(state.latest)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                tx.commit().await.map_err(map_err)?;
+                report.version = version_of(state.latest, Some(snap_upto));
+                Ok(report)
+            }
 
             #[$crate::deps::async_trait]
             impl StatsStore for $store {
                 async fn refresh_stats(&self, upto: NaiveDate) -> StoreResult<RefreshReport> {
-                    let target = h::month_end_on_or_before(upto);
-                    let fresh = || async {
-                        let latest: Option<$crate::deps::chrono::DateTime<Utc>> = sqlx::query_scalar("SELECT updated_at FROM procedures ORDER BY updated_at DESC LIMIT 1")
-                            .fetch_optional(&self.pool)
-                            .await
-                            .map_err(map_err)?;
-                        let st = sqlx::query("SELECT watermark, max_seen, snap_upto FROM stats_state WHERE id = 1").fetch_one(&self.pool).await.map_err(map_err)?;
-                        let seen: Option<$crate::deps::chrono::DateTime<Utc>> = st.try_get("max_seen").map_err(map_err)?;
-                        let w: Option<$crate::deps::chrono::DateTime<Utc>> = st.try_get("watermark").map_err(map_err)?;
-                        let snap: Option<NaiveDate> = st.try_get("snap_upto").map_err(map_err)?;
-                        let up_to_date = w.is_some() && seen == latest && snap.is_some_and(|s| s >= target);
-                        StoreResult::Ok((up_to_date, w, latest, snap))
-                    };
-                    // Fast path without any lock: nothing changed since the last refresh and the
-                    // snapshots already reach `upto`.
-                    let (up_to_date, _, latest, snap) = fresh().await?;
-                    if up_to_date {
-                        return Ok(RefreshReport { version: version_of(latest, snap), ..RefreshReport::default() });
+                    // Fast path without any lock.
+                    if let Some(r) = MirrorState::read(self).await?.up_to_date(h::month_end_on_or_before(upto)) {
+                        return Ok(r);
                     }
                     let _one_at_a_time = REFRESH.lock().await;
                     // Another server's full rebuild holds the claim: wait for it (bounded).

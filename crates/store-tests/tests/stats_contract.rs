@@ -656,7 +656,6 @@ async fn the_dashboard_trend_agrees_with_the_report_engine<S: Store>(s: S) {
                 5,
                 basis,
                 scope.map(str::to_string),
-                today,
             )
             .await
             .expect("trend");
@@ -690,7 +689,6 @@ async fn the_dashboard_trend_agrees_with_the_report_engine<S: Store>(s: S) {
             12,
             DateBasis::Signed,
             Some("NOPE".into()),
-            today
         )
         .await,
         Err(thutuc_reports::ReportError::UnknownOrg(_))

@@ -193,7 +193,7 @@ async fn figures<S: Store>(
             report.local.items = Vec::new();
             report.stock.flows = Vec::new();
             report.compliance.items = Vec::new();
-            let trend = trend_months(st, &env, req, ky, today, &version).await?;
+            let trend = trend_months(st, &env, req, ky, &version).await?;
             Ok::<_, PageError>(Arc::new(Figures {
                 report,
                 edition,
@@ -211,7 +211,6 @@ async fn trend_months<S: Store>(
     env: &ReportEnv,
     req: &ReportRequest,
     ky: u32,
-    today: chrono::NaiveDate,
     version: &str,
 ) -> Result<Vec<TrendPoint>, PageError> {
     let scope = req.scope.clone().unwrap_or_default();
@@ -248,7 +247,6 @@ async fn trend_months<S: Store>(
             (hi - lo + 1) as u32,
             req.basis,
             req.scope.clone(),
-            today,
         )
         .await
         .map_err(report_err)?;
