@@ -360,7 +360,7 @@ fn main() {
         total_hits as f64 / qs.len() as f64
     );
     println!(
-        "| Mean per query: build query / match only / match + score / + filters, top-k, facets with columnar reads (before) / the same with decoded arrays (now) / whole search | {:.3} / {:.3} / {:.3} / {:.3} / {:.3} / {:.3} ms |",
+        "| Mean per query: analyse + plan / tantivy match only / tantivy match + score / tantivy + filters, top-k, facets (before) / term-at-a-time executor, the same (now) / whole search | {:.3} / {:.3} / {:.3} / {:.3} / {:.3} / {:.3} ms |",
         per(phases[0]),
         per(phases[1]),
         per(phases[2]),
@@ -369,7 +369,7 @@ fn main() {
         per(phases[5])
     );
     println!(
-        "| Queries where the two collectors' pages differ (total, ranked hits, facet counts) | {differing} of {} |",
+        "| Queries where the two executions' pages differ (total, facet counts, ranking up to ties) | {differing} of {} |",
         qs.len()
     );
     println!("| Result fingerprint | {fingerprint:016x} |");

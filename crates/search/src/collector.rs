@@ -13,9 +13,6 @@ use tantivy::columnar::StrColumn;
 use tantivy::index::SegmentId;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
-#[doc(hidden)]
-pub mod reference;
-
 /// Fast fields used as facet dimensions, in [`crate::request::Facets`] order.
 pub const DIMENSIONS: [&str; 6] = [
     "levels",
@@ -287,14 +284,22 @@ impl Collector for FacetTopCollector<'_> {
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<CollectedPage> {
         let mut page = CollectedPage::default();
         let mut all = Vec::new();
-        for f in fruits {
+        // Counts by value across segments, keyed by the segments' own strings: one String
+        // per distinct value is made at the end, not one per segment and value.
+        let mut merged: [HashMap<&str, u64>; 6] = Default::default();
+        for f in &fruits {
             page.total += f.total;
-            all.extend(f.top);
-            for (d, counts) in f.counts.into_iter().enumerate() {
-                for (v, n) in counts {
-                    *page.counts[d].entry(v).or_default() += n;
+            all.extend_from_slice(&f.top);
+            for ((dim, counts), into) in f.facets.dims.iter().zip(&f.counts).zip(&mut merged) {
+                for (ord, &n) in counts.iter().enumerate() {
+                    if n > 0 {
+                        *into.entry(dim.terms[ord].as_str()).or_default() += u64::from(n);
+                    }
                 }
             }
+        }
+        for (into, from) in page.counts.iter_mut().zip(merged) {
+            *into = from.into_iter().map(|(v, n)| (v.to_string(), n)).collect();
         }
         all.sort_by(|a, b| b.cmp(a));
         all.truncate(self.k);
@@ -303,11 +308,92 @@ impl Collector for FacetTopCollector<'_> {
     }
 }
 
-/// One segment's results.
+/// One segment's results: its hits, and its counts by ordinal (resolved when merging).
 pub struct SegmentFruit {
     total: u64,
     top: Vec<Scored>,
-    counts: Vec<Vec<(String, u64)>>,
+    facets: Arc<SegmentFacets>,
+    counts: [Vec<u32>; 6],
+}
+
+impl FacetTopSegment {
+    /// Collects many documents at once, in ascending order. Without filters every document
+    /// is a hit and each dimension is counted in its own loop over the documents (one array
+    /// at a time instead of six per document, into four interleaved counter sets so that a
+    /// run of documents with the same value does not wait on one counter); with filters each
+    /// document goes through [`SegmentCollector::collect`].
+    pub fn collect_many(&mut self, docs: &[DocId], scores: &[Score]) {
+        if self.any_filter {
+            for (&d, &s) in docs.iter().zip(scores) {
+                self.collect(d, s);
+            }
+            return;
+        }
+        self.total += docs.len() as u64;
+        for (dim, counts) in self.facets.dims.iter().zip(self.counts.iter_mut()) {
+            let width = counts.len();
+            if width == 0 {
+                continue;
+            }
+            let mut lanes = vec![0u32; width * 4];
+            if dim.start.is_empty() {
+                let mut chunks = docs.chunks_exact(4);
+                for c in &mut chunks {
+                    for (lane, &d) in c.iter().enumerate() {
+                        lanes[lane * width + dim.values[d as usize] as usize] += 1;
+                    }
+                }
+                for &d in chunks.remainder() {
+                    lanes[dim.values[d as usize] as usize] += 1;
+                }
+            } else {
+                for (i, &d) in docs.iter().enumerate() {
+                    let lane = (i & 3) * width;
+                    for &o in dim.of(d) {
+                        lanes[lane + o as usize] += 1;
+                    }
+                }
+            }
+            for (o, n) in counts.iter_mut().enumerate() {
+                *n += lanes[o] + lanes[width + o] + lanes[2 * width + o] + lanes[3 * width + o];
+            }
+        }
+        if self.k == 0 {
+            return;
+        }
+        for (&d, &s) in docs.iter().zip(scores) {
+            // Most documents cannot enter a full heap: skip them on the raw score (the
+            // abolished factor only lowers it; an equal score loses on its later address).
+            if self.heap.len() == self.k && self.heap.peek().is_some_and(|w| s <= w.0.score) {
+                continue;
+            }
+            self.offer(d, s);
+        }
+    }
+
+    /// Offers a hit to the top-k heap (abolished procedures rank lower).
+    #[inline]
+    fn offer(&mut self, doc: DocId, score: Score) {
+        let abolished = self
+            .facets
+            .abolished
+            .is_some_and(|a| self.facets.dims[STATUS].of(doc).contains(&a));
+        let score = if abolished {
+            score * ABOLISHED_FACTOR
+        } else {
+            score
+        };
+        let s = Scored {
+            score,
+            address: DocAddress::new(self.segment, doc),
+        };
+        if self.heap.len() < self.k {
+            self.heap.push(std::cmp::Reverse(s));
+        } else if self.heap.peek().is_some_and(|w| s > w.0) {
+            self.heap.pop();
+            self.heap.push(std::cmp::Reverse(s));
+        }
+    }
 }
 
 impl SegmentCollector for FacetTopSegment {
@@ -343,49 +429,17 @@ impl SegmentCollector for FacetTopSegment {
             }
         }
         self.total += 1;
-        if self.k == 0 {
-            return;
-        }
-        let abolished = self
-            .facets
-            .abolished
-            .is_some_and(|a| dims[STATUS].of(doc).contains(&a));
-        let score = if abolished {
-            score * ABOLISHED_FACTOR
-        } else {
-            score
-        };
-        let s = Scored {
-            score,
-            address: DocAddress::new(self.segment, doc),
-        };
-        if self.heap.len() < self.k {
-            self.heap.push(std::cmp::Reverse(s));
-        } else if self.heap.peek().is_some_and(|w| s > w.0) {
-            self.heap.pop();
-            self.heap.push(std::cmp::Reverse(s));
+        if self.k > 0 {
+            self.offer(doc, score);
         }
     }
 
     fn harvest(self) -> SegmentFruit {
-        let counts = self
-            .facets
-            .dims
-            .iter()
-            .zip(self.counts)
-            .map(|(dim, counts)| {
-                counts
-                    .into_iter()
-                    .enumerate()
-                    .filter(|(_, n)| *n > 0)
-                    .map(|(ord, n)| (dim.terms[ord].clone(), u64::from(n)))
-                    .collect()
-            })
-            .collect();
         SegmentFruit {
             total: self.total,
             top: self.heap.into_iter().map(|r| r.0).collect(),
-            counts,
+            facets: self.facets,
+            counts: self.counts,
         }
     }
 }

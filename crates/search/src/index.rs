@@ -12,6 +12,7 @@ use thutuc_domain::procedure::{Level, ProcedureKind};
 use crate::SearchError;
 use crate::collector::{FacetCache, FacetTopCollector, Scored};
 use crate::doc::{DocStatus, IndexDoc};
+use crate::exec::execute;
 use crate::highlight::{covered, highlight_all, snippet};
 use crate::query::{AnalysedQuery, QueryBuilder, analyse};
 use crate::request::{
@@ -187,10 +188,10 @@ impl SearchIndex {
             k: offset + limit,
             cache: &self.facets,
         };
-        let mut page = searcher.search(builder.strict().as_ref(), &collector)?;
+        let mut page = execute(&searcher, &builder.strict(), &collector)?;
         let mut relaxed = false;
         if page.total == 0 && q.required().count() > 1 {
-            page = searcher.search(builder.relaxed().as_ref(), &collector)?;
+            page = execute(&searcher, &builder.relaxed(), &collector)?;
             relaxed = true;
         }
         let mut hits = Vec::new();
@@ -269,9 +270,10 @@ impl SearchIndex {
     /// typed, or whose code / document number starts with it. In-force procedures first.
     pub fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<Suggestion>, SearchError> {
         let q = analyse(prefix);
-        let Some(query) = QueryBuilder::new(&self.fields, &q).suggest() else {
+        let Some(plan) = QueryBuilder::new(&self.fields, &q).suggest() else {
             return Ok(Vec::new());
         };
+        let query = plan.to_query();
         let limit = limit.clamp(1, 50);
         let searcher = self.reader.searcher();
         let status_field = "status";
@@ -368,16 +370,17 @@ pub mod profile {
     }
 
     impl SearchIndex {
-        /// Times the phases of one search: [query analysis + build, match without scoring,
-        /// match with scoring, match + filters + top-k + facets with the former columnar
-        /// collector, the same with the decoded arrays], and whether both collectors returned
-        /// the same page (total, ranked addresses and scores, every facet count).
+        /// Times the phases of one search: [query analysis + plan, tantivy match without
+        /// scoring, tantivy match with scoring, tantivy match + filters + top-k + facets
+        /// (the former execution), the term-at-a-time executor doing the same], and whether
+        /// both executions returned the same page (total, every facet count, the ranked
+        /// addresses, scores equal to a relative 1e-5).
         pub fn profile(&self, req: &SearchRequest) -> Result<([Duration; 5], bool), SearchError> {
             let t = Instant::now();
             let q = analyse(&req.q);
-            let builder = QueryBuilder::new(&self.fields, &q);
-            let query = builder.strict();
+            let plan = QueryBuilder::new(&self.fields, &q).strict();
             let build = t.elapsed();
+            let query = plan.to_query();
             let searcher = self.reader.searcher();
             let t = Instant::now();
             let _ = searcher.search(query.as_ref(), &Count)?;
@@ -385,29 +388,50 @@ pub mod profile {
             let t = Instant::now();
             let _ = searcher.search(query.as_ref(), &ScoreOnly)?;
             let scored = t.elapsed();
-            let old = crate::collector::reference::ColumnarCollector {
-                filters: dimension_filters(req),
-                k: req.limit,
-            };
-            let t = Instant::now();
-            let a = searcher.search(query.as_ref(), &old)?;
-            let columnar = t.elapsed();
             let collector = FacetTopCollector {
                 filters: dimension_filters(req),
                 k: req.limit,
                 cache: &self.facets,
             };
             let t = Instant::now();
-            let b = searcher.search(query.as_ref(), &collector)?;
-            let full = t.elapsed();
-            let same = a.total == b.total
-                && a.counts == b.counts
-                && a.top.len() == b.top.len()
-                && a.top
-                    .iter()
-                    .zip(&b.top)
-                    .all(|(x, y)| x.address == y.address && x.score.to_bits() == y.score.to_bits());
-            Ok(([build, count, scored, columnar, full], same))
+            let a = searcher.search(query.as_ref(), &collector)?;
+            let tantivy = t.elapsed();
+            let t = Instant::now();
+            let b = execute(&searcher, &plan, &collector)?;
+            let exec = t.elapsed();
+            let mut same = same_page(&a, &b);
+            if a.total == 0 && q.required().count() > 1 {
+                // The relaxed pass (not timed).
+                let relaxed = QueryBuilder::new(&self.fields, &q).relaxed();
+                let a = searcher.search(relaxed.to_query().as_ref(), &collector)?;
+                let b = execute(&searcher, &relaxed, &collector)?;
+                same &= same_page(&a, &b);
+            }
+            Ok(([build, count, scored, tantivy, exec], same))
         }
+    }
+
+    /// The same total and facet counts, and the same ranking: at each rank the same score
+    /// (to a relative 1e-6) and the same document, unless that rank is a tie (the last rank
+    /// may tie with the first one left out). Scores summed
+    /// in another order may differ in the last bit, and then documents of equal score (the
+    /// same procedure localised by several provinces) can come out in another order.
+    pub fn same_page(
+        a: &crate::collector::CollectedPage,
+        b: &crate::collector::CollectedPage,
+    ) -> bool {
+        let close = |x: f32, y: f32| (x - y).abs() <= 1e-6 * x.abs().max(1.0);
+        let tied = |top: &[crate::collector::Scored], i: usize| {
+            let s = top[i].score;
+            (i > 0 && close(top[i - 1].score, s))
+                || top.get(i + 1).is_none_or(|n| close(n.score, s))
+        };
+        a.total == b.total
+            && a.counts == b.counts
+            && a.top.len() == b.top.len()
+            && a.top.iter().zip(&b.top).enumerate().all(|(i, (x, y))| {
+                close(x.score, y.score)
+                    && (x.address == y.address || (tied(&a.top, i) && tied(&b.top, i)))
+            })
     }
 }

@@ -35,6 +35,7 @@
 pub mod analysis;
 pub mod collector;
 pub mod doc;
+pub mod exec;
 pub mod highlight;
 pub mod index;
 pub mod query;

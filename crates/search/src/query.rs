@@ -120,22 +120,104 @@ pub fn analyse(raw: &str) -> AnalysedQuery {
     }
 }
 
-fn term(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
-    let q = TermQuery::new(
-        Term::from_field_text(field, text),
-        IndexRecordOption::WithFreqs,
-    );
-    Box::new(BoostQuery::new(Box::new(q), boost))
+/// What a clause does to matching (every clause adds its score when it matches).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Must match.
+    Required,
+    /// At least [`Plan::core_min`] of the core clauses must match.
+    Core,
+    /// Only ranks.
+    Optional,
 }
 
-fn union(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    Box::new(BooleanQuery::union(clauses))
+/// One clause: a union of weighted terms (a document matches when any term does, and scores
+/// the sum of the BM25 scores of the terms it holds, each times its weight).
+#[derive(Debug, Clone)]
+pub struct Clause {
+    /// How the clause takes part in matching.
+    pub role: Role,
+    /// Terms and their weights.
+    pub terms: Vec<(Term, f32)>,
 }
 
-/// Builds tantivy queries for one analysed query.
+/// A query as flat clauses, executed term at a time by [`crate::exec`] (and convertible to an
+/// equivalent tantivy query, [`Plan::to_query`], for type-ahead and as the reference the
+/// executor is tested against).
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Match every document with score 1 (nothing searchable was typed).
+    pub all: bool,
+    /// The clauses; at most 32 are required or core.
+    pub clauses: Vec<Clause>,
+    /// How many core clauses must match (when there are any).
+    pub core_min: u32,
+}
+
+impl Plan {
+    fn push(&mut self, role: Role, terms: Vec<(Term, f32)>) {
+        self.clauses.push(Clause { role, terms });
+    }
+
+    /// The equivalent tantivy query: same matches, same per-term scores.
+    pub fn to_query(&self) -> Box<dyn Query> {
+        if self.all {
+            return Box::new(AllQuery);
+        }
+        let union = |c: &Clause| -> Box<dyn Query> {
+            let terms = c
+                .terms
+                .iter()
+                .map(|(t, w)| {
+                    let q = TermQuery::new(t.clone(), IndexRecordOption::WithFreqs);
+                    Box::new(BoostQuery::new(Box::new(q), *w)) as Box<dyn Query>
+                })
+                .collect();
+            Box::new(BooleanQuery::union(terms))
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut core = Vec::new();
+        for c in &self.clauses {
+            match c.role {
+                Role::Required => clauses.push((Occur::Must, union(c))),
+                Role::Core => core.push(union(c)),
+                Role::Optional => clauses.push((Occur::Should, union(c))),
+            }
+        }
+        if !core.is_empty() {
+            let min = (self.core_min.max(1) as usize).min(core.len());
+            let q = if min <= 1 {
+                BooleanQuery::union(core)
+            } else {
+                BooleanQuery::union_with_minimum_required_clauses(core, min)
+            };
+            clauses.push((Occur::Must, Box::new(q)));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// When no clause is required or core, the word clauses become core with a minimum of
+    /// one (any of them must match), as a boolean query of only optional clauses behaves.
+    fn any_if_nothing_required(mut self, words: std::ops::Range<usize>) -> Self {
+        if self.all || self.clauses.iter().any(|c| c.role != Role::Optional) {
+            return self;
+        }
+        for c in &mut self.clauses[words] {
+            c.role = Role::Core;
+        }
+        self.core_min = 1;
+        self
+    }
+}
+
+/// Builds query plans for one analysed query.
 pub struct QueryBuilder<'a> {
     f: &'a Fields,
     q: &'a AnalysedQuery,
+}
+
+fn term(field: Field, text: &str, boost: f32) -> (Term, f32) {
+    (Term::from_field_text(field, text), boost)
 }
 
 impl<'a> QueryBuilder<'a> {
@@ -149,7 +231,7 @@ impl<'a> QueryBuilder<'a> {
     }
 
     /// One word in any field; the last word of a type-ahead query also as a name prefix.
-    fn word(&self, i: usize, w: &QueryWord) -> Box<dyn Query> {
+    fn word(&self, i: usize, w: &QueryWord) -> Vec<(Term, f32)> {
         let f = self.f;
         let mut c = vec![
             term(f.name_folded, &w.folded, weight::NAME_FOLDED),
@@ -165,92 +247,92 @@ impl<'a> QueryBuilder<'a> {
         if self.is_prefix(i) && (2..=EDGE_MAX_CHARS).contains(&n) {
             c.push(term(f.name_edge, &w.folded, weight::NAME_EDGE));
         }
-        union(c)
+        c
     }
 
-    fn bigrams(&self) -> Vec<Box<dyn Query>> {
-        self.q
-            .words
-            .windows(2)
-            .filter(|p| p[0].segment == p[1].segment)
-            .map(|p| {
-                term(
+    fn push_bigrams(&self, plan: &mut Plan) {
+        for p in self.q.words.windows(2) {
+            if p[0].segment == p[1].segment {
+                let t = term(
                     self.f.name_bigram,
                     &bigram(&p[0].folded, &p[1].folded),
                     weight::NAME_BIGRAM,
-                )
-            })
-            .collect()
+                );
+                plan.push(Role::Optional, vec![t]);
+            }
+        }
     }
 
-    fn key(&self, k: &str) -> Box<dyn Query> {
+    /// A key (code or document number), also as a prefix of longer keys.
+    fn key(&self, k: &str) -> Vec<(Term, f32)> {
         let mut c = vec![term(self.f.keys, k, weight::KEY)];
         if k.chars().count() >= KEY_PREFIX_MIN {
             c.push(term(self.f.key_prefixes, k, weight::KEY_PREFIX));
         }
-        union(c)
+        c
     }
 
     /// Strict pass: every non-filler word must match somewhere (or, when the query holds a
     /// code or document number, that key must match and words only rank).
-    pub fn strict(&self) -> Box<dyn Query> {
+    pub fn strict(&self) -> Plan {
+        let mut plan = Plan::default();
         if self.q.is_empty() {
-            return Box::new(AllQuery);
+            plan.all = true;
+            return plan;
         }
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let has_keys = !self.q.keys.is_empty();
         if has_keys {
-            let keys = self.q.keys.iter().map(|k| self.key(k)).collect();
-            clauses.push((Occur::Must, union(keys)));
+            let any_key = self.q.keys.iter().flat_map(|k| self.key(k)).collect();
+            plan.push(Role::Required, any_key);
         }
+        let first = plan.clauses.len();
         for (i, w) in self.q.words.iter().enumerate() {
-            let occur = if w.filler || has_keys {
-                Occur::Should
+            let role = if w.filler || has_keys {
+                Role::Optional
             } else {
-                Occur::Must
+                Role::Required
             };
-            clauses.push((occur, self.word(i, w)));
+            plan.push(role, self.word(i, w));
         }
-        clauses.extend(self.bigrams().into_iter().map(|b| (Occur::Should, b)));
-        Box::new(BooleanQuery::new(clauses))
+        let words = first..plan.clauses.len();
+        self.push_bigrams(&mut plan);
+        plan.any_if_nothing_required(words)
     }
 
     /// Relaxed pass, used when the strict one finds nothing: about half of the required
     /// words (or any key) must match.
-    pub fn relaxed(&self) -> Box<dyn Query> {
-        let mut core: Vec<Box<dyn Query>> = self.q.keys.iter().map(|k| self.key(k)).collect();
-        let mut optional: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    pub fn relaxed(&self) -> Plan {
+        let mut plan = Plan::default();
+        for k in &self.q.keys {
+            plan.push(Role::Core, self.key(k));
+        }
         for (i, w) in self.q.words.iter().enumerate() {
-            if w.filler {
-                optional.push((Occur::Should, self.word(i, w)));
-            } else {
-                core.push(self.word(i, w));
-            }
+            let role = if w.filler { Role::Optional } else { Role::Core };
+            plan.push(role, self.word(i, w));
         }
-        if core.is_empty() {
-            // Only fillers: any of them.
-            let all: Vec<Box<dyn Query>> = optional.into_iter().map(|(_, q)| q).collect();
-            return union(all);
+        let core = plan.clauses.iter().filter(|c| c.role == Role::Core).count();
+        if core == 0 {
+            // Only fillers: any of them (and no bigrams).
+            let n = plan.clauses.len();
+            return plan.any_if_nothing_required(0..n);
         }
-        let min = core.len().div_ceil(2).max(1);
-        let core = BooleanQuery::union_with_minimum_required_clauses(core, min);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(core))];
-        clauses.extend(optional);
-        clauses.extend(self.bigrams().into_iter().map(|b| (Occur::Should, b)));
-        Box::new(BooleanQuery::new(clauses))
+        plan.core_min = core.div_ceil(2).max(1) as u32;
+        self.push_bigrams(&mut plan);
+        plan
     }
 
     /// Type-ahead: every word must match the name, the last one possibly as a prefix; keys
     /// match by prefix. `None` when nothing was typed.
-    pub fn suggest(&self) -> Option<Box<dyn Query>> {
+    pub fn suggest(&self) -> Option<Plan> {
         if self.q.is_empty() {
             return None;
         }
         let f = self.f;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut plan = Plan::default();
         for k in &self.q.keys {
-            clauses.push((Occur::Must, self.key(k)));
+            plan.push(Role::Required, self.key(k));
         }
+        let first = plan.clauses.len();
         for (i, w) in self.q.words.iter().enumerate() {
             let mut c = vec![term(f.name_folded, &w.folded, weight::NAME_FOLDED)];
             if w.exact != w.folded {
@@ -259,15 +341,16 @@ impl<'a> QueryBuilder<'a> {
             if self.is_prefix(i) && w.folded.chars().count() <= EDGE_MAX_CHARS {
                 c.push(term(f.name_edge, &w.folded, weight::NAME_EDGE));
             }
-            let occur = if w.filler && self.q.words.len() > 1 {
-                Occur::Should
+            let role = if w.filler && self.q.words.len() > 1 {
+                Role::Optional
             } else {
-                Occur::Must
+                Role::Required
             };
-            clauses.push((occur, union(c)));
+            plan.push(role, c);
         }
-        clauses.extend(self.bigrams().into_iter().map(|b| (Occur::Should, b)));
-        Some(Box::new(BooleanQuery::new(clauses)))
+        let words = first..plan.clauses.len();
+        self.push_bigrams(&mut plan);
+        Some(plan.any_if_nothing_required(words))
     }
 }
 

@@ -45,3 +45,54 @@ fn judged_queries_reach_recall_at_5_of_at_least_0_95() {
     println!("recall@5 by kind: {}", f.kinds_line());
     assert!(f.recall5 >= 0.95, "recall@5 {:.3} < 0.95", f.recall5);
 }
+
+/// The term-at-a-time executor must return exactly the page tantivy's own boolean scorers
+/// return for the same plan: every judged query, with and without filters, plus the edge
+/// shapes (nothing typed, fillers only, codes with words, relaxed queries), over several
+/// segments with deleted documents.
+#[test]
+fn the_executor_returns_the_same_pages_as_tantivy() {
+    use thutuc_domain::procedure::Level;
+    use thutuc_search::DocStatus;
+    let docs = real_data::docs();
+    let idx = SearchIndex::in_memory().expect("index");
+    for chunk in docs.chunks(200) {
+        for d in chunk {
+            idx.upsert(d).expect("upsert");
+        }
+        idx.commit().expect("commit");
+    }
+    for d in docs.iter().step_by(17) {
+        idx.delete(&d.code).expect("delete");
+    }
+    idx.commit().expect("commit");
+    let mut queries: Vec<String> = judged::load().into_iter().map(|j| j.query).collect();
+    queries.extend(
+        [
+            "",
+            "làm gì",
+            "thu tuc",
+            "cấp",
+            "giay phep xay dung 1.000",
+            "khai sinh zzzqqq xxyyzz",
+            "đăng ký kết hôn có yếu tố nước ngoài qqqq",
+            "123/2015 khai sinh",
+        ]
+        .map(String::from),
+    );
+    let mut differing = Vec::new();
+    for q in &queries {
+        for filtered in [false, true] {
+            let mut req = SearchRequest::new(q.as_str(), 10);
+            if filtered {
+                req.filters.levels = vec![Level::Province];
+                req.filters.statuses = vec![DocStatus::InForce];
+            }
+            let (_, same) = idx.profile(&req).expect("profile");
+            if !same {
+                differing.push((q.clone(), filtered));
+            }
+        }
+    }
+    assert!(differing.is_empty(), "pages differ for {differing:?}");
+}
