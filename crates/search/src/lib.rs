@@ -13,7 +13,9 @@
 //! Queries are never given to tantivy's query parser: [`query::analyse`] turns any string
 //! (quotes, colons, `*`, control characters, 10,000 characters) into terms, and queries are
 //! assembled from those. All non-filler words must match; if nothing does, a relaxed pass
-//! requires about half of them ([`SearchResponse::relaxed`]).
+//! requires about half of them ([`SearchResponse::relaxed`]). A query becomes a flat
+//! [`query::Plan`] that [`exec`] runs term at a time into dense per-segment arrays (facets
+//! need every match scored), with tantivy's own BM25 per term.
 //!
 //! # Keeping in step with the database
 //! The index lives in each application process (in RAM by default, or memory-mapped from a
