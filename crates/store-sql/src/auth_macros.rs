@@ -222,12 +222,12 @@ macro_rules! impl_sql_auth_store {
                 }
             }
 
-            #[$crate::deps::async_trait]
-            impl AuditStore for $store {
-                async fn append_audit(&self, e: &NewAuditEntry) -> StoreResult<AuditEntry> {
-                    let mut tx = self.begin_write().await?;
+            impl $store {
+                /// Appends an audit entry inside a write transaction (locking the chain's head
+                /// until the transaction ends).
+                async fn append_audit_in(tx: &mut sqlx::Transaction<'static, Db>, e: &NewAuditEntry) -> StoreResult<AuditEntry> {
                     let sql = format!("SELECT seq, hash FROM audit_head WHERE id = 1{}", <$store>::FOR_UPDATE);
-                    let head = sqlx::query(&sql).fetch_one(&mut *tx).await.map_err(map_err)?;
+                    let head = sqlx::query(&sql).fetch_one(&mut **tx).await.map_err(map_err)?;
                     let last: i64 = head.try_get("seq").map_err(map_err)?;
                     let prev: String = head.try_get("hash").map_err(map_err)?;
                     let mut row = AuditEntry {
@@ -254,15 +254,41 @@ macro_rules! impl_sql_auth_store {
                         .bind(&row.after)
                         .bind(&row.prev_hash)
                         .bind(&row.hash)
-                        .execute(&mut *tx)
+                        .execute(&mut **tx)
                         .await
                         .map_err(map_err)?;
                     sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
                         .bind(row.seq)
                         .bind(&row.hash)
-                        .execute(&mut *tx)
+                        .execute(&mut **tx)
                         .await
                         .map_err(map_err)?;
+                    Ok(row)
+                }
+
+                /// Commits a write transaction, first appending the audit entry pending for this
+                /// call (see `thutuc_store::audit_scope`), so the change and its entry are stored
+                /// together or not at all.
+                pub(crate) async fn commit_audited(mut tx: sqlx::Transaction<'static, Db>) -> StoreResult<()> {
+                    let Some(e) = audit_scope::take_pending() else {
+                        return tx.commit().await.map_err(map_err);
+                    };
+                    let done = match <$store>::append_audit_in(&mut tx, &e).await {
+                        Ok(_) => tx.commit().await.map_err(map_err),
+                        Err(err) => Err(err),
+                    };
+                    if done.is_err() {
+                        audit_scope::restore_pending(e);
+                    }
+                    done
+                }
+            }
+
+            #[$crate::deps::async_trait]
+            impl AuditStore for $store {
+                async fn append_audit(&self, e: &NewAuditEntry) -> StoreResult<AuditEntry> {
+                    let mut tx = self.begin_write().await?;
+                    let row = <$store>::append_audit_in(&mut tx, e).await?;
                     tx.commit().await.map_err(map_err)?;
                     Ok(row)
                 }

@@ -557,7 +557,7 @@ macro_rules! impl_sql_store {
                         touch_procedure(&mut tx, &req.code, &content).await?;
                     }
                     let v = fetch_version(&mut *tx, &req.code, seq).await?;
-                    tx.commit().await.map_err(map_err)?;
+                    <$store>::commit_audited(tx).await?;
                     Ok(v)
                 }
 
@@ -585,7 +585,7 @@ macro_rules! impl_sql_store {
                         touch_procedure(&mut tx, code, &content).await?;
                     }
                     let v = fetch_version(&mut *tx, code, seq).await?;
-                    tx.commit().await.map_err(map_err)?;
+                    <$store>::commit_audited(tx).await?;
                     Ok(v)
                 }
 
@@ -604,7 +604,7 @@ macro_rules! impl_sql_store {
                         .await
                         .map_err(map_err)?;
                     let v = fetch_version(&mut *tx, code, seq).await?;
-                    tx.commit().await.map_err(map_err)?;
+                    <$store>::commit_audited(tx).await?;
                     Ok(v)
                 }
 
@@ -981,7 +981,7 @@ macro_rules! impl_sql_store {
                             .await
                             .map_err(map_err)?;
                     }
-                    tx.commit().await.map_err(map_err)?;
+                    <$store>::commit_audited(tx).await?;
                     self.get_decision(&d.number).await
                 }
 
@@ -1029,7 +1029,7 @@ macro_rules! impl_sql_store {
                             .await
                             .map_err(map_err)?;
                     }
-                    tx.commit().await.map_err(map_err)?;
+                    <$store>::commit_audited(tx).await?;
                     self.get_decision(number).await
                 }
 
@@ -1158,7 +1158,7 @@ macro_rules! impl_sql_store {
                     if req.dry_run {
                         tx.rollback().await.map_err(map_err)?;
                     } else {
-                        tx.commit().await.map_err(map_err)?;
+                        <$store>::commit_audited(tx).await?;
                     }
                     Ok(report)
                 }

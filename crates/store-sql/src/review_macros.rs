@@ -43,6 +43,7 @@ macro_rules! impl_sql_review_store {
                     if exists.is_none() {
                         return Err(StoreError::NotFound(format!("phiên bản {} của thủ tục {}", c.seq, c.code)));
                     }
+                    let mut tx = self.begin_write().await?;
                     let r = sqlx::query(
                         "INSERT INTO version_comments (code, seq, author, body, created_at) VALUES ($1, $2, $3, $4, $5) \
                          RETURNING id, author, body, created_at",
@@ -52,10 +53,12 @@ macro_rules! impl_sql_review_store {
                     .bind(&c.author)
                     .bind(body)
                     .bind(Utc::now())
-                    .fetch_one(&self.pool)
+                    .fetch_one(&mut *tx)
                     .await
                     .map_err(map_err)?;
-                    comment_from_row(&r)
+                    let comment = comment_from_row(&r)?;
+                    <$store>::commit_audited(tx).await?;
+                    Ok(comment)
                 }
 
                 async fn comments(&self, code: &TthcCode, seq: i64) -> StoreResult<Vec<Comment>> {

@@ -214,7 +214,56 @@ async fn concurrent_appends_keep_one_chain<S: Store>(s: S) {
     assert_eq!((v.rows, v.is_intact()), (16, true), "{:?}", v.broken);
 }
 
+fn draft_request() -> NewDraft {
+    NewDraft {
+        code: code("1.000080"),
+        kind: Default::default(),
+        owner_org: "BTP".into(),
+        content: content("Đăng ký khai sinh", 5.0),
+        created_by: "canbo@btp.gov.vn".into(),
+    }
+}
+
+async fn a_write_stores_its_pending_audit_entry_in_its_own_transaction<S: Store>(s: S) {
+    seed_orgs(&s).await;
+    let e = audit("canbo@btp.gov.vn", "1.000080/1");
+    let (v, left) = audit_scope::audited(e.clone(), s.create_draft(draft_request())).await;
+    v.expect("draft");
+    assert_eq!(left, None, "the draft's transaction took the entry");
+    let log = s.audit_entries(&AuditFilter::default()).await.expect("log");
+    assert_eq!(log.items.len(), 1);
+    assert_eq!(
+        (log.items[0].actor.as_str(), log.items[0].entity_id.as_str()),
+        ("canbo@btp.gov.vn", "1.000080/1")
+    );
+    assert!(s.verify_audit().await.expect("verify").is_intact());
+    // A write that fails takes nothing and records nothing.
+    let (failed, left) = audit_scope::audited(
+        e.clone(),
+        s.update_draft(&code("1.000080"), 9, 1, content("x", 1.0)),
+    )
+    .await;
+    assert!(failed.is_err());
+    assert_eq!(left, Some(e.clone()));
+    // A write path that does not take part leaves the entry to its caller.
+    let (_, left) = audit_scope::audited(
+        e.clone(),
+        s.create_user(&NewUser {
+            email: "x@btp.gov.vn".into(),
+            name: "X".into(),
+            org_id: "BTP".into(),
+            role: "officer".into(),
+            password_hash: "$argon2id$x".into(),
+        }),
+    )
+    .await;
+    assert_eq!(left, Some(e));
+    let log = s.audit_entries(&AuditFilter::default()).await.expect("log");
+    assert_eq!(log.items.len(), 1);
+}
+
 contract_tests!(
+    a_write_stores_its_pending_audit_entry_in_its_own_transaction,
     sessions_live_until_ended_and_sign_out_everywhere_keeps_the_current,
     login_failures_are_counted_in_a_window_and_cleared,
     accounts_are_listed_by_organisation_and_passwords_change,
@@ -271,4 +320,34 @@ async fn removing_the_last_audit_rows_is_detected() {
         .expect("tamper");
     let v = s.verify_audit().await.expect("verify");
     assert_eq!(v.broken.map(|b| b.0), Some(3));
+}
+
+/// After the chain's head row is removed (so that appending fails): a draft with a pending
+/// entry fails and leaves nothing behind.
+async fn a_draft_fails_with_its_audit_entry<S: Store>(s: &S) {
+    let e = audit("canbo@btp.gov.vn", "1.000080/1");
+    let (r, left) = audit_scope::audited(e, s.create_draft(draft_request())).await;
+    assert!(r.is_err(), "the draft must fail with its audit entry");
+    assert!(left.is_some(), "the entry is given back to the caller");
+    assert!(matches!(
+        s.get_procedure(&code("1.000080")).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+/// When the audit entry cannot be written, the change it records is not made either, on
+/// both backends.
+#[tokio::test]
+async fn a_change_whose_audit_entry_fails_is_rolled_back() {
+    const BREAK: &str = "DELETE FROM audit_head";
+    let (s, _dir) = thutuc_store_tests::sqlite().await;
+    seed_orgs(&s).await;
+    sqlx::query(BREAK).execute(s.pool()).await.expect("break");
+    a_draft_fails_with_its_audit_entry(&s).await;
+    if let Some((pg, guard)) = thutuc_store_tests::postgres().await {
+        seed_orgs(&pg).await;
+        sqlx::query(BREAK).execute(pg.pool()).await.expect("break");
+        a_draft_fails_with_its_audit_entry(&pg).await;
+        guard.drop_db(pg).await;
+    }
 }

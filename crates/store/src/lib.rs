@@ -7,6 +7,7 @@
 //! (an open draft already exists, overlapping validity) arrive as `StoreError::Rule` carrying
 //! the domain's message; optimistic-concurrency failures as `StoreError::Conflict`.
 
+pub mod audit_scope;
 pub mod auth;
 pub mod calendar;
 pub mod error;

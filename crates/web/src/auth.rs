@@ -95,6 +95,7 @@ impl<S: Store> FromRequestParts<AppState<S>> for Actor {
             .ok_or_else(|| WebError::forbidden("vai trò không hợp lệ / unknown role"))?;
         if let Some(slot) = parts.extensions.get::<crate::api::audit::AuditSlot>() {
             let _ = slot.0.set(user.email.clone());
+            thutuc_store::audit_scope::set_pending_actor(&user.email);
         }
         Ok(Actor {
             user_id: user.id,

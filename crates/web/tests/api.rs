@@ -421,6 +421,15 @@ async fn a_leader_publishes_an_amendment_and_the_public_view_updates_at_once() {
     assert_eq!(applies.len(), 1, "only the real application: {actions:?}");
     assert_eq!(applies[0].entity_type, "api.decisions");
     assert_eq!(applies[0].entity_id, "2/QĐ-BTP/apply");
+    // Stored by the application's own transaction, with the request as "after".
+    assert!(
+        applies[0]
+            .after
+            .as_deref()
+            .is_some_and(|a| a.contains("rev")),
+        "{:?}",
+        applies[0].after
+    );
     assert!(
         thutuc_web::pages::audit::verify(&a.store)
             .await

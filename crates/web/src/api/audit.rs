@@ -14,7 +14,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use thutuc_store::Store;
 
-use crate::pages::audit::record;
+use crate::pages::audit::{entry, record};
 use crate::state::AppState;
 
 /// Where the `Actor` extractor leaves the author of a write.
@@ -72,6 +72,7 @@ pub async fn audit_writes<S: Store>(
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
+    let mut request_json = None;
     if is_json {
         let (parts, body) = req.into_parts();
         let bytes = match axum::body::to_bytes(body, 8 * 1024 * 1024).await {
@@ -83,8 +84,9 @@ pub async fn audit_writes<S: Store>(
                 .into_response();
             }
         };
-        let dry = serde_json::from_slice::<serde_json::Value>(&bytes)
-            .ok()
+        request_json = serde_json::from_slice::<serde_json::Value>(&bytes).ok();
+        let dry = request_json
+            .as_ref()
             .and_then(|v| v.get("dry_run").and_then(serde_json::Value::as_bool))
             .unwrap_or(false);
         req = Request::from_parts(parts, Body::from(bytes));
@@ -100,8 +102,23 @@ pub async fn audit_writes<S: Store>(
         .unwrap_or_else(|| format!("/api/v1{}", req.uri().path()));
     let slot = AuditSlot::default();
     req.extensions_mut().insert(slot.clone());
-    let resp = next.run(req).await;
-    if !resp.status().is_success() {
+    let (kind, id) = entity_of(&path);
+    let action = format!(
+        "api.{} {}",
+        method.as_str().to_ascii_lowercase(),
+        percent_decode(&path)
+    );
+    // Pending while the handler runs: a write that supports it stores the entry (author set
+    // by the Actor extractor, the request body as "after") in its own transaction.
+    let pending = entry(
+        "",
+        &action,
+        (&format!("api.{kind}"), &id),
+        None,
+        request_json,
+    );
+    let (resp, left) = thutuc_store::audit_scope::audited(pending, next.run(req)).await;
+    if left.is_none() || !resp.status().is_success() {
         return resp;
     }
     let Some(actor) = slot.0.get().cloned() else {
@@ -116,16 +133,12 @@ pub async fn audit_writes<S: Store>(
         }
     };
     let after = serde_json::from_slice::<serde_json::Value>(&bytes).ok();
-    let (kind, id) = entity_of(&path);
+    // A write that did not take the entry: append it now with the state the write produced.
     // A failure is logged by `record`; the write itself already succeeded.
     let _ = record(
         &st.store,
         &actor,
-        &format!(
-            "api.{} {}",
-            method.as_str().to_ascii_lowercase(),
-            percent_decode(&path)
-        ),
+        &action,
         (&format!("api.{kind}"), &id),
         None,
         after,

@@ -19,7 +19,7 @@ use thutuc_store::{ApplyRequest, AuditFilter, Store, StoreError};
 
 use crate::api::decisions::timeliness_of;
 use crate::i18n::Lang;
-use crate::pages::audit::{json, record};
+use crate::pages::audit::{audited, entry, json};
 use crate::pages::context::{Base, Ctx};
 use crate::pages::drafts::entity;
 use crate::pages::error::{ErrorInfo, PageError, PageResult, html};
@@ -277,7 +277,14 @@ pub async fn approve<S: Store>(
         }
     };
     let cap = viewer.actor.may(&st, Action::Publish, &d.issuer_org)?;
-    let rec = match st.store.create_decision(&d, &cap.actor.email).await {
+    let e = entry(
+        &cap.actor.email,
+        "decision.create",
+        ("decision", &d.number),
+        None,
+        json(&d),
+    );
+    let rec = match audited(&st.store, e, st.store.create_decision(&d, &cap.actor.email)).await {
         Ok(r) => r,
         Err(
             StoreError::Conflict { message, .. }
@@ -296,28 +303,24 @@ pub async fn approve<S: Store>(
         }
         Err(e) => return Err(e.into()),
     };
-    record(
-        &st.store,
+    let timeliness = timeliness_of(&st, &d);
+    let req = ApplyRequest {
+        number: d.number.clone(),
+        expected_rev: rec.rev,
+        applied_on: fmt::today_vn(),
+        timeliness: Some(timeliness),
+        dry_run: false,
+    };
+    let e = entry(
         &cap.actor.email,
-        "decision.create",
+        "decision.apply",
         ("decision", &d.number),
         None,
-        json(&rec),
-    )
-    .await?;
-    let timeliness = timeliness_of(&st, &d);
-    let applied = st
-        .store
-        .apply_decision(&ApplyRequest {
-            number: d.number.clone(),
-            expected_rev: rec.rev,
-            applied_on: fmt::today_vn(),
-            timeliness: Some(timeliness),
-            dry_run: false,
-        })
-        .await;
-    let report = match applied {
-        Ok(r) => r,
+        json(&req),
+    );
+    let applied = audited(&st.store, e, st.store.apply_decision(&req)).await;
+    match applied {
+        Ok(_) => {}
         Err(
             StoreError::Rule(message)
             | StoreError::Invalid { message, .. }
@@ -334,18 +337,9 @@ pub async fn approve<S: Store>(
             .await;
         }
         Err(e) => return Err(e.into()),
-    };
+    }
     st.cache.invalidate(code.as_str());
     ctx.caches.invalidate(code.as_str());
-    record(
-        &st.store,
-        &cap.actor.email,
-        "decision.apply",
-        ("decision", &d.number),
-        None,
-        json(&report),
-    )
-    .await?;
     Ok(Redirect::to(&format!("/thu-tuc/{code}")).into_response())
 }
 
@@ -376,16 +370,21 @@ pub async fn apply_prepared<S: Store>(
             ctx.lang.t("approve.own"),
         )));
     }
-    let report = st
-        .store
-        .apply_decision(&ApplyRequest {
-            number: f.number.clone(),
-            expected_rev: f.rev,
-            applied_on: fmt::today_vn(),
-            timeliness: Some(timeliness_of(&st, &cur.decision)),
-            dry_run: false,
-        })
-        .await?;
+    let req = ApplyRequest {
+        number: f.number.clone(),
+        expected_rev: f.rev,
+        applied_on: fmt::today_vn(),
+        timeliness: Some(timeliness_of(&st, &cur.decision)),
+        dry_run: false,
+    };
+    let e = entry(
+        &cap.actor.email,
+        "decision.apply",
+        ("decision", &f.number),
+        json(&cur),
+        json(&req),
+    );
+    let report = audited(&st.store, e, st.store.apply_decision(&req)).await?;
     for e in &report.entries {
         st.cache.invalidate(e.code.as_str());
         ctx.caches.invalidate(e.code.as_str());
@@ -396,14 +395,5 @@ pub async fn apply_prepared<S: Store>(
             ctx.caches.invalidate(r.as_str());
         }
     }
-    record(
-        &st.store,
-        &cap.actor.email,
-        "decision.apply",
-        ("decision", &f.number),
-        json(&cur),
-        json(&report),
-    )
-    .await?;
     Ok(Redirect::to(&format!("/quyet-dinh/{}", fmt::path_enc(&f.number))).into_response())
 }

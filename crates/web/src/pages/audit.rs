@@ -14,8 +14,27 @@ use crate::pages::error::{PageResult, html};
 use crate::pages::fmt;
 use crate::state::AppState;
 
+/// An audit entry.
+pub fn entry(
+    actor: &str,
+    action: &str,
+    entity: (&str, &str),
+    before: Option<Value>,
+    after: Option<Value>,
+) -> NewAuditEntry {
+    NewAuditEntry {
+        actor: actor.into(),
+        action: action.into(),
+        entity_type: entity.0.into(),
+        entity_id: entity.1.into(),
+        before,
+        after,
+    }
+}
+
 /// Appends an audit entry. A failure is logged and returned: callers treat it as an error
 /// only after their change is stored, so the user sees the change and the alert in the logs.
+/// Prefer [`audited`], which stores the entry in the change's own transaction.
 pub async fn record<S: Store>(
     store: &S,
     actor: &str,
@@ -24,20 +43,31 @@ pub async fn record<S: Store>(
     before: Option<Value>,
     after: Option<Value>,
 ) -> StoreResult<()> {
-    let r = store
-        .append_audit(&NewAuditEntry {
-            actor: actor.into(),
-            action: action.into(),
-            entity_type: entity.0.into(),
-            entity_id: entity.1.into(),
-            before,
-            after,
-        })
-        .await;
-    if let Err(e) = &r {
-        tracing::error!(error = %e, action, "audit append failed");
+    append(store, &entry(actor, action, entity, before, after)).await
+}
+
+async fn append<S: Store>(store: &S, e: &NewAuditEntry) -> StoreResult<()> {
+    let r = store.append_audit(e).await;
+    if let Err(err) = &r {
+        tracing::error!(error = %err, action = %e.action, "audit append failed");
     }
     r.map(|_| ())
+}
+
+/// Runs a store write with its audit entry: writes that support it store the entry in their
+/// own transaction, so the change and its entry are stored together or not at all (see
+/// `thutuc_store::audit_scope`); after a write that does not, the entry is appended right
+/// after the change, as [`record`] does. `after` in the entry is the change as requested.
+pub async fn audited<S: Store, T>(
+    store: &S,
+    e: NewAuditEntry,
+    write: impl std::future::Future<Output = StoreResult<T>>,
+) -> StoreResult<T> {
+    let (out, left) = thutuc_store::audit_scope::audited(e, write).await;
+    if let (Ok(_), Some(e)) = (&out, left) {
+        append(store, &e).await?;
+    }
+    out
 }
 
 /// JSON of a value for the audit log (never fails: falls back to null).

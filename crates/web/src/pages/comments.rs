@@ -11,7 +11,7 @@ use thutuc_store::Store;
 use thutuc_store::outbox::NewNotification;
 use thutuc_store::review::NewComment;
 
-use crate::pages::audit::{json, record};
+use crate::pages::audit::{audited, entry};
 use crate::pages::context::Ctx;
 use crate::pages::drafts::{entity, load};
 use crate::pages::error::PageResult;
@@ -63,24 +63,20 @@ pub async fn add<S: Store>(
     let v = load(&st, &ctx, &code, seq).await?;
     let viewer = ctx.viewer()?;
     let cap = viewer.actor.may(&st, Action::ReadInternal, &v.owner_org)?;
-    let c = st
-        .store
-        .add_comment(&NewComment {
-            code: v.code.clone(),
-            seq: v.seq,
-            author: cap.actor.email.clone(),
-            body: f.body,
-        })
-        .await?;
-    record(
-        &st.store,
+    let e = entry(
         &cap.actor.email,
         "draft.comment",
         ("procedure_version", &entity(&v.code, v.seq)),
         None,
-        json(&c),
-    )
-    .await?;
+        Some(serde_json::json!({"author": cap.actor.email, "body": f.body})),
+    );
+    let comment = NewComment {
+        code: v.code.clone(),
+        seq: v.seq,
+        author: cap.actor.email.clone(),
+        body: f.body,
+    };
+    let c = audited(&st.store, e, st.store.add_comment(&comment)).await?;
     // Tell the draft's author, unless they wrote the comment themselves.
     if let Ok(author) = st.store.version_author(&v.code, v.seq).await
         && author != cap.actor.email

@@ -14,7 +14,7 @@ use thutuc_domain::procedure::ProcedureContent;
 use thutuc_domain::version::{ProcedureVersion, VersionStatus};
 use thutuc_store::{NewDraft, Store, StoreError};
 
-use crate::pages::audit::{json, record};
+use crate::pages::audit::{audited, entry, json};
 use crate::pages::context::{Base, Ctx};
 use crate::pages::draft_form::{ChannelRow, DocRow, DraftForm, LegalRow, StepRow, new_key};
 use crate::pages::draft_rows::row_html;
@@ -43,25 +43,23 @@ pub async fn open<S: Store>(
     let p = st.store.get_procedure(&code).await?;
     let cap = v.actor.may(&st, Action::EditDraft, &p.owner_org)?;
     let cur = st.store.current_version(&code).await?;
-    let draft = st
-        .store
-        .create_draft(NewDraft {
-            code: code.clone(),
-            kind: p.kind,
-            owner_org: cap.org.clone(),
-            content: cur.content,
-            created_by: cap.actor.email.clone(),
-        })
-        .await?;
-    record(
-        &st.store,
+    let req = NewDraft {
+        code: code.clone(),
+        kind: p.kind,
+        owner_org: cap.org.clone(),
+        content: cur.content,
+        created_by: cap.actor.email.clone(),
+    };
+    // The new version's number is only known inside the write: the entry names the
+    // procedure and its current version.
+    let e = entry(
         &cap.actor.email,
         "draft.create",
-        ("procedure_version", &entity(&code, draft.seq)),
+        ("procedure_version", &entity(&code, cur.seq)),
         None,
-        json(&draft),
-    )
-    .await?;
+        json(&req),
+    );
+    let draft = audited(&st.store, e, st.store.create_draft(req)).await?;
     Ok(Redirect::to(&format!("/can-bo/thu-tuc/{code}/du-thao/{}", draft.seq)).into_response())
 }
 
@@ -281,27 +279,20 @@ pub async fn save<S: Store>(
                     .await;
                 }
             };
-            return match st
-                .store
-                .update_draft(&v.code, v.seq, form.rev, content)
-                .await
-            {
-                Ok(saved) => {
-                    record(
-                        &st.store,
-                        &cap.actor.email,
-                        "draft.update",
-                        ("procedure_version", &entity(&v.code, v.seq)),
-                        json(&v),
-                        json(&saved),
-                    )
-                    .await?;
-                    Ok(Redirect::to(&format!(
-                        "/can-bo/thu-tuc/{}/du-thao/{}?tb=luu",
-                        v.code, v.seq
-                    ))
-                    .into_response())
-                }
+            let e = entry(
+                &cap.actor.email,
+                "draft.update",
+                ("procedure_version", &entity(&v.code, v.seq)),
+                json(&v),
+                json(&content),
+            );
+            let write = st.store.update_draft(&v.code, v.seq, form.rev, content);
+            return match audited(&st.store, e, write).await {
+                Ok(_) => Ok(Redirect::to(&format!(
+                    "/can-bo/thu-tuc/{}/du-thao/{}?tb=luu",
+                    v.code, v.seq
+                ))
+                .into_response()),
                 Err(StoreError::Conflict { .. }) => {
                     let now = st.store.version(&v.code, v.seq).await?;
                     let base: ProcedureContent =
@@ -357,21 +348,20 @@ pub async fn set_status<S: Store>(
         .filter(|s| s.is_open_draft())
         .ok_or_else(|| PageError::bad_request("trạng thái không hợp lệ"))?;
     let cap = viewer.actor.may(&st, Action::SubmitDraft, &v.owner_org)?;
-    let after = st.store.set_draft_status(&v.code, v.seq, f.rev, to).await?;
     let action = if to == VersionStatus::InReview {
         "draft.submit"
     } else {
         "draft.return"
     };
-    record(
-        &st.store,
+    let e = entry(
         &cap.actor.email,
         action,
         ("procedure_version", &entity(&v.code, v.seq)),
         Some(serde_json::json!({"status": v.status, "rev": v.rev})),
-        Some(serde_json::json!({"status": after.status, "rev": after.rev})),
-    )
-    .await?;
+        Some(serde_json::json!({"status": to, "rev": v.rev + 1})),
+    );
+    let write = st.store.set_draft_status(&v.code, v.seq, f.rev, to);
+    audited(&st.store, e, write).await?;
     let tb = if to == VersionStatus::InReview {
         "gui"
     } else {

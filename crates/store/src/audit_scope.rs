@@ -1,0 +1,96 @@
+//! Audit entries written in the same transaction as the change they record.
+//!
+//! A caller that is about to change something wraps the store call in [`audited`] with the
+//! entry describing the change. Store writes that support it (procedure drafts and their
+//! status, comments, publication decisions) take the entry with [`take_pending`] just before
+//! they commit and append it to the hash-chained log inside their own transaction: the change
+//! and its audit entry are stored together or not at all. When the wrapped call made no such
+//! write (a write path that does not take part yet), [`audited`] reports it so that the caller
+//! appends the entry right after the change instead.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use crate::NewAuditEntry;
+
+type Slot = Arc<Mutex<Option<NewAuditEntry>>>;
+
+tokio::task_local! {
+    static PENDING: Slot;
+}
+
+/// Runs `f` with `entry` pending. Returns the call's output and the entry again when no write
+/// inside the call took it (the caller should then append it itself if the call succeeded).
+pub async fn audited<F: Future>(entry: NewAuditEntry, f: F) -> (F::Output, Option<NewAuditEntry>) {
+    let slot: Slot = Arc::new(Mutex::new(Some(entry)));
+    let out = PENDING.scope(slot.clone(), f).await;
+    let left = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
+    (out, left)
+}
+
+/// The entry pending for the current task, if any, taken so that exactly one transaction
+/// records it. For store implementations, right before a write transaction commits.
+pub fn take_pending() -> Option<NewAuditEntry> {
+    PENDING
+        .try_with(|slot| slot.lock().unwrap_or_else(|p| p.into_inner()).take())
+        .ok()
+        .flatten()
+}
+
+/// Names the author of the pending entry, when it is only known once the request is
+/// authenticated (the API's token is resolved inside the handler).
+pub fn set_pending_actor(actor: &str) {
+    let _ = PENDING.try_with(|slot| {
+        if let Some(e) = slot.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
+            e.actor = actor.to_string();
+        }
+    });
+}
+
+/// Puts an entry back when the transaction that took it did not commit (a failed or dry
+/// run), so that a later write of the same call, or the caller, still records it.
+pub fn restore_pending(entry: NewAuditEntry) {
+    let _ = PENDING.try_with(|slot| {
+        let mut s = slot.lock().unwrap_or_else(|p| p.into_inner());
+        if s.is_none() {
+            *s = Some(entry);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry() -> NewAuditEntry {
+        NewAuditEntry {
+            actor: "a@b".into(),
+            action: "x".into(),
+            entity_type: "t".into(),
+            entity_id: "1".into(),
+            before: None,
+            after: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_write_takes_the_entry_once_and_the_caller_sees_it_was_taken() {
+        let (taken, left) = audited(entry(), async { (take_pending(), take_pending()) }).await;
+        assert_eq!(taken.0, Some(entry()));
+        assert_eq!(taken.1, None);
+        assert_eq!(left, None);
+    }
+
+    #[tokio::test]
+    async fn an_untaken_entry_comes_back_and_nothing_is_pending_outside() {
+        let ((), left) = audited(entry(), async {}).await;
+        assert_eq!(left, Some(entry()));
+        assert_eq!(take_pending(), None);
+        let ((), left) = audited(entry(), async {
+            let e = take_pending().expect("pending");
+            restore_pending(e);
+        })
+        .await;
+        assert_eq!(left, Some(entry()));
+    }
+}
