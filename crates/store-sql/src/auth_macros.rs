@@ -199,16 +199,17 @@ macro_rules! impl_sql_auth_store {
                 }
 
                 async fn set_password_hash(&self, user_id: i64, hash: &str) -> StoreResult<()> {
+                    let mut tx = self.begin_write().await?;
                     let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
                         .bind(hash)
                         .bind(user_id)
-                        .execute(&self.pool)
+                        .execute(&mut *tx)
                         .await
                         .map_err(map_err)?;
                     if done.rows_affected() == 0 {
                         return Err(StoreError::NotFound(format!("người dùng #{user_id}")));
                     }
-                    Ok(())
+                    <$store>::commit_audited(tx).await
                 }
 
                 async fn version_author(&self, code: &TthcCode, seq: i64) -> StoreResult<String> {

@@ -447,7 +447,7 @@ macro_rules! impl_sql_store {
                         );
                         qb.build().execute(&mut *tx).await.map_err(map_err)?;
                     }
-                    tx.commit().await.map_err(map_err)?;
+                    <$store>::commit_audited(tx).await?;
                     Ok(orgs.len())
                 }
 
@@ -1251,6 +1251,7 @@ macro_rules! impl_sql_store {
             impl UserStore for $store {
                 async fn create_user(&self, u: &NewUser) -> StoreResult<User> {
                     let email = u.email.trim().to_lowercase();
+                    let mut tx = self.begin_write().await?;
                     sqlx::query("INSERT INTO users (email, name, org_id, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
                         .bind(&email)
                         .bind(&u.name)
@@ -1258,13 +1259,14 @@ macro_rules! impl_sql_store {
                         .bind(&u.role)
                         .bind(&u.password_hash)
                         .bind(Utc::now())
-                        .execute(&self.pool)
+                        .execute(&mut *tx)
                         .await
                         .map_err(|e| match map_err(e) {
                             StoreError::Conflict { .. } => StoreError::conflict(format!("e-mail {email} đã được dùng / already registered")),
                             StoreError::Invalid { .. } => StoreError::invalid("org_id", format!("tổ chức «{}» không tồn tại", u.org_id)),
                             other => other,
                         })?;
+                    <$store>::commit_audited(tx).await?;
                     self.user_by_email(&email).await
                 }
 

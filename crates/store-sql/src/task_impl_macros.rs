@@ -160,7 +160,7 @@ macro_rules! impl_sql_task_store_body {
                             .map_err(map_err)?;
                     }
                 }
-                tx.commit().await.map_err(map_err)?;
+                <$store>::commit_audited(tx).await?;
                 Ok(g)
             }
 

@@ -214,6 +214,14 @@ async fn concurrent_appends_keep_one_chain<S: Store>(s: S) {
     assert_eq!((v.rows, v.is_intact()), (16, true), "{:?}", v.broken);
 }
 
+async fn whole_log<S: Store>(s: &S) -> Vec<AuditEntry> {
+    let filter = AuditFilter {
+        limit: 500,
+        ..Default::default()
+    };
+    s.audit_entries(&filter).await.expect("log").items
+}
+
 fn draft_request() -> NewDraft {
     NewDraft {
         code: code("1.000080"),
@@ -230,10 +238,10 @@ async fn a_write_stores_its_pending_audit_entry_in_its_own_transaction<S: Store>
     let (v, left) = audit_scope::audited(e.clone(), s.create_draft(draft_request())).await;
     v.expect("draft");
     assert_eq!(left, None, "the draft's transaction took the entry");
-    let log = s.audit_entries(&AuditFilter::default()).await.expect("log");
-    assert_eq!(log.items.len(), 1);
+    let log = whole_log(&s).await;
+    assert_eq!(log.len(), 1);
     assert_eq!(
-        (log.items[0].actor.as_str(), log.items[0].entity_id.as_str()),
+        (log[0].actor.as_str(), log[0].entity_id.as_str()),
         ("canbo@btp.gov.vn", "1.000080/1")
     );
     assert!(s.verify_audit().await.expect("verify").is_intact());
@@ -245,9 +253,10 @@ async fn a_write_stores_its_pending_audit_entry_in_its_own_transaction<S: Store>
     .await;
     assert!(failed.is_err());
     assert_eq!(left, Some(e.clone()));
-    // A write path that does not take part leaves the entry to its caller.
-    let (_, left) = audit_scope::audited(
-        e.clone(),
+    // Creating an account takes part too; issuing an API token does not, and leaves the
+    // entry to its caller.
+    let (u, left) = audit_scope::audited(
+        audit("admin@btp.gov.vn", "x@btp.gov.vn"),
         s.create_user(&NewUser {
             email: "x@btp.gov.vn".into(),
             name: "X".into(),
@@ -257,9 +266,13 @@ async fn a_write_stores_its_pending_audit_entry_in_its_own_transaction<S: Store>
         }),
     )
     .await;
+    let u = u.expect("user");
+    assert_eq!(left, None);
+    let (_, left) = audit_scope::audited(e.clone(), s.add_token(u.id, "h", "ci")).await;
     assert_eq!(left, Some(e));
-    let log = s.audit_entries(&AuditFilter::default()).await.expect("log");
-    assert_eq!(log.items.len(), 1);
+    let log = whole_log(&s).await;
+    assert_eq!(log.len(), 2);
+    assert!(s.verify_audit().await.expect("verify").is_intact());
 }
 
 contract_tests!(

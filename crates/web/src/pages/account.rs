@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::json;
 use thutuc_store::Store;
 
-use crate::pages::audit::record;
+use crate::pages::audit::{audited, entry, record};
 use crate::pages::context::{Base, Ctx};
 use crate::pages::error::{PageResult, html};
 use crate::pages::fmt;
@@ -279,19 +279,17 @@ pub async fn password<S: Store>(
         return fail("pw.mismatch");
     }
     let hash = session::hash_password(f.new).await?;
-    st.store.set_password_hash(v.user.id, &hash).await?;
-    st.store
-        .end_user_sessions(v.user.id, Some(&v.session.id_hash), chrono::Utc::now())
-        .await?;
-    record(
-        &st.store,
+    let e = entry(
         &v.user.email,
         "user.password",
         ("user", &v.user.email),
         None,
         None,
-    )
-    .await?;
+    );
+    audited(&st.store, e, st.store.set_password_hash(v.user.id, &hash)).await?;
+    st.store
+        .end_user_sessions(v.user.id, Some(&v.session.id_hash), chrono::Utc::now())
+        .await?;
     html(&PasswordPage {
         b: ctx.base(ctx.lang.t("pw.title"), "workspace"),
         error: None,

@@ -10,7 +10,7 @@ use serde_json::json;
 use thutuc_domain::access::{Action, Role};
 use thutuc_store::{NewUser, Store, StoreError};
 
-use crate::pages::audit::record;
+use crate::pages::audit::{audited, entry};
 use crate::pages::context::{Base, Ctx};
 use crate::pages::error::{PageResult, html};
 use crate::pages::fmt;
@@ -153,32 +153,29 @@ pub async fn create<S: Store>(
     }
     let cap = v.actor.may(&st, Action::Administer, &org)?;
     let hash = session::hash_password(password).await?;
-    let created = match st
-        .store
-        .create_user(&NewUser {
-            email,
-            name: f.name.trim().to_string(),
-            org_id: org,
-            role: f.role.clone(),
-            password_hash: hash,
-        })
-        .await
-    {
+    let new_user = NewUser {
+        email,
+        name: f.name.trim().to_string(),
+        org_id: org,
+        role: f.role.clone(),
+        password_hash: hash,
+    };
+    let e = entry(
+        &cap.actor.email,
+        "user.create",
+        ("user", &new_user.email),
+        None,
+        Some(
+            json!({"email": new_user.email, "name": new_user.name, "org": new_user.org_id, "role": new_user.role}),
+        ),
+    );
+    let created = match audited(&st.store, e, st.store.create_user(&new_user)).await {
         Ok(u) => u,
         Err(StoreError::Conflict { message, .. } | StoreError::Invalid { message, .. }) => {
             return render(&st, &ctx, f, vec![message], None, StatusCode::CONFLICT).await;
         }
         Err(e) => return Err(e.into()),
     };
-    record(
-        &st.store,
-        &cap.actor.email,
-        "user.create",
-        ("user", &created.email),
-        None,
-        Some(json!({"email": created.email, "name": created.name, "org": created.org_id, "role": created.role})),
-    )
-    .await?;
     render(
         &st,
         &ctx,

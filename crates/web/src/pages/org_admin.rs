@@ -14,7 +14,7 @@ use thutuc_domain::org::{OrgKind, Organisation};
 use thutuc_domain::text;
 use thutuc_store::{Store, StoreError};
 
-use crate::pages::audit::{json, record};
+use crate::pages::audit::{audited, entry, json};
 use crate::pages::context::{Base, Ctx};
 use crate::pages::error::{PageError, PageResult, html};
 use crate::pages::fmt;
@@ -312,7 +312,16 @@ pub async fn save<S: Store>(
     if !errors.is_empty() {
         return render(&st, &ctx, &id, errors, false, f.child).await;
     }
-    match st.store.upsert_orgs(std::slice::from_ref(&changed)).await {
+    let old = (f.op != "add").then(|| json(&before)).flatten();
+    let e = entry(
+        &who,
+        &format!("org.{}", f.op),
+        ("organisation", &entity_id),
+        old,
+        json(&changed),
+    );
+    let write = st.store.upsert_orgs(std::slice::from_ref(&changed));
+    match audited(&st.store, e, write).await {
         Ok(_) => {}
         Err(StoreError::Invalid { message, .. }) => {
             return render(&st, &ctx, &id, vec![message], false, f.child).await;
@@ -320,15 +329,5 @@ pub async fn save<S: Store>(
         Err(e) => return Err(e.into()),
     }
     st.reload_orgs().await?;
-    let old = (f.op != "add").then(|| json(&before)).flatten();
-    record(
-        &st.store,
-        &who,
-        &format!("org.{}", f.op),
-        ("organisation", &entity_id),
-        old,
-        json(&changed),
-    )
-    .await?;
     Ok(Redirect::to(&format!("/quan-tri/co-quan/{id}?xong=1")).into_response())
 }

@@ -245,23 +245,14 @@ pub async fn change<S: Store>(
             g.members.get(*index).and_then(audit::json)
         }
     };
-    let saved = st.store.change_group_member(&code, &change).await?;
-    let after = match &change {
-        MemberChange::Add { .. } => saved.members.last(),
-        MemberChange::Update { index, .. } | MemberChange::End { index, .. } => {
-            saved.members.get(*index)
-        }
-    }
-    .and_then(audit::json);
-    audit::record(
-        &st.store,
+    let e = audit::entry(
         &v.actor.email,
         &format!("working_group.member.{}", f.action),
         ("working_group", &code),
         before,
-        after,
-    )
-    .await?;
+        audit::json(&change),
+    );
+    audit::audited(&st.store, e, st.store.change_group_member(&code, &change)).await?;
     Err(PageError::Redirect(format!(
         "/can-bo/to-cong-tac/{code}/thanh-vien"
     )))
