@@ -45,8 +45,6 @@ struct Scoring {
     clause: usize,
     field: tantivy::schema::Field,
     weight: Bm25Weight,
-    /// `weight.score(fieldnorm_id, 1)` by fieldnorm id: most postings have a frequency of 1.
-    tf1: Box<[f32; 256]>,
     infos: Vec<Option<TermInfo>>,
 }
 
@@ -71,15 +69,10 @@ impl Scoring {
         }
         let weight = Bm25Weight::for_one_term(doc_freq, docs, tokens as f32 / docs.max(1) as f32)
             .boost_by(boost);
-        let mut tf1 = Box::new([0f32; 256]);
-        for (id, s) in tf1.iter_mut().enumerate() {
-            *s = weight.score(id as u8, 1);
-        }
         Ok(Self {
             clause,
             field,
             weight,
-            tf1,
             infos,
         })
     }
@@ -219,7 +212,7 @@ fn accumulate<B: Bits>(
             } else {
                 // No frequencies recorded (keyword fields): every frequency is 1.
                 for &d in docs {
-                    score[d as usize] += t.tf1[norms.fieldnorm_id(d) as usize];
+                    score[d as usize] += t.weight.score(norms.fieldnorm_id(d), 1);
                     bits[d as usize].or(b);
                 }
             }
