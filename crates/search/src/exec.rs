@@ -9,7 +9,7 @@
 //! of the segment then hands every document whose bits satisfy the plan to the collector.
 //! Scores are tantivy's own BM25 per term ([`Bm25Weight`] with the searcher's statistics and
 //! the clause weight applied as tantivy's boost), so results are the same as running
-//! [`Plan::to_query`] through tantivy (tested in `tests/search.rs`), up to the order in which a
+//! [`Plan::to_query`] through tantivy (tested in `tests/quality.rs`), up to the order in which a
 //! document's term scores are summed.
 
 use std::cell::RefCell;
@@ -31,8 +31,14 @@ struct Scratch {
     /// Clause bits when at most 8 clauses count (the usual case: a quarter of the memory).
     bits8: Vec<u8>,
     bits32: Vec<u32>,
-    hits: Vec<DocId>,
-    hit_scores: Vec<f32>,
+    hits: Hits,
+}
+
+/// The live matches of one segment, in document order, and their scores.
+#[derive(Default)]
+struct Hits {
+    docs: Vec<DocId>,
+    scores: Vec<f32>,
 }
 
 thread_local! {
@@ -170,8 +176,7 @@ impl Matching {
 }
 
 /// Adds every term's postings of one segment into `score` and `bits`, then lists the live
-/// documents that match in `hits` / `hit_scores`.
-#[allow(clippy::too_many_arguments)]
+/// documents that match in `hits`.
 fn accumulate<B: Bits>(
     reader: &SegmentReader,
     ord: usize,
@@ -179,8 +184,7 @@ fn accumulate<B: Bits>(
     m: &Matching,
     score: &mut Vec<f32>,
     bits: &mut Vec<B>,
-    hits: &mut Vec<DocId>,
-    hit_scores: &mut Vec<f32>,
+    hits: &mut Hits,
 ) -> tantivy::Result<()> {
     let max_doc = reader.max_doc();
     let n = max_doc as usize;
@@ -220,20 +224,21 @@ fn accumulate<B: Bits>(
         }
     }
     // Branch-free listing: write every document, advance only past matches.
-    hits.clear();
-    hits.resize(n + 1, 0);
-    hit_scores.clear();
-    hit_scores.resize(n + 1, 0.0);
+    let Hits { docs, scores } = hits;
+    docs.clear();
+    docs.resize(n + 1, 0);
+    scores.clear();
+    scores.resize(n + 1, 0.0);
     let mut k = 0usize;
     let alive = reader.alive_bitset();
     for (d, (&bd, &sc)) in bits.iter().zip(score.iter()).enumerate() {
-        hits[k] = d as DocId;
-        hit_scores[k] = sc;
+        docs[k] = d as DocId;
+        scores[k] = sc;
         let live = alive.is_none_or(|a| a.is_alive(d as DocId));
         k += usize::from(bd.ok(m) & live);
     }
-    hits.truncate(k);
-    hit_scores.truncate(k);
+    docs.truncate(k);
+    scores.truncate(k);
     Ok(())
 }
 
@@ -260,22 +265,22 @@ pub fn execute(
             bits8,
             bits32,
             hits,
-            hit_scores,
         } = &mut *s;
         for (ord, reader) in searcher.segment_readers().iter().enumerate() {
             let mut seg = collector.for_segment(ord as u32, reader)?;
             if plan.all {
                 let alive = reader.alive_bitset();
-                hits.clear();
-                hits.extend((0..reader.max_doc()).filter(|&d| alive.is_none_or(|a| a.is_alive(d))));
-                hit_scores.clear();
-                hit_scores.resize(hits.len(), 1.0);
+                hits.docs.clear();
+                hits.docs
+                    .extend((0..reader.max_doc()).filter(|&d| alive.is_none_or(|a| a.is_alive(d))));
+                hits.scores.clear();
+                hits.scores.resize(hits.docs.len(), 1.0);
             } else if m.counted() <= 8 {
-                accumulate(reader, ord, &terms, &m, score, bits8, hits, hit_scores)?;
+                accumulate(reader, ord, &terms, &m, score, bits8, hits)?;
             } else {
-                accumulate(reader, ord, &terms, &m, score, bits32, hits, hit_scores)?;
+                accumulate(reader, ord, &terms, &m, score, bits32, hits)?;
             }
-            seg.collect_many(hits, hit_scores);
+            seg.collect_many(&hits.docs, &hits.scores);
             fruits.push(seg.harvest());
         }
         Ok(())

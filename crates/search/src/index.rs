@@ -373,8 +373,8 @@ pub mod profile {
         /// Times the phases of one search: [query analysis + plan, tantivy match without
         /// scoring, tantivy match with scoring, tantivy match + filters + top-k + facets
         /// (the former execution), the term-at-a-time executor doing the same], and whether
-        /// both executions returned the same page (total, every facet count, the ranked
-        /// addresses, scores equal to a relative 1e-5).
+        /// both executions returned the same page ([`same_page`]; the relaxed pass too when
+        /// the strict one finds nothing).
         pub fn profile(&self, req: &SearchRequest) -> Result<([Duration; 5], bool), SearchError> {
             let t = Instant::now();
             let q = analyse(&req.q);
@@ -413,9 +413,9 @@ pub mod profile {
 
     /// The same total and facet counts, and the same ranking: at each rank the same score
     /// (to a relative 1e-6) and the same document, unless that rank is a tie (the last rank
-    /// may tie with the first one left out). Scores summed
-    /// in another order may differ in the last bit, and then documents of equal score (the
-    /// same procedure localised by several provinces) can come out in another order.
+    /// may tie with the first one left out). Scores summed in another order may differ in
+    /// the last bit, and then documents of equal score (the same procedure localised by
+    /// several provinces) can come out in another order.
     pub fn same_page(
         a: &crate::collector::CollectedPage,
         b: &crate::collector::CollectedPage,

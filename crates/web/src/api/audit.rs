@@ -103,6 +103,7 @@ pub async fn audit_writes<S: Store>(
     let slot = AuditSlot::default();
     req.extensions_mut().insert(slot.clone());
     let (kind, id) = entity_of(&path);
+    let entity_type = format!("api.{kind}");
     let action = format!(
         "api.{} {}",
         method.as_str().to_ascii_lowercase(),
@@ -110,13 +111,7 @@ pub async fn audit_writes<S: Store>(
     );
     // Pending while the handler runs: a write that supports it stores the entry (author set
     // by the Actor extractor, the request body as "after") in its own transaction.
-    let pending = entry(
-        "",
-        &action,
-        (&format!("api.{kind}"), &id),
-        None,
-        request_json,
-    );
+    let pending = entry("", &action, (&entity_type, &id), None, request_json);
     let (resp, left) = thutuc_store::audit_scope::audited(pending, next.run(req)).await;
     if left.is_none() || !resp.status().is_success() {
         return resp;
@@ -135,15 +130,7 @@ pub async fn audit_writes<S: Store>(
     let after = serde_json::from_slice::<serde_json::Value>(&bytes).ok();
     // A write that did not take the entry: append it now with the state the write produced.
     // A failure is logged by `record`; the write itself already succeeded.
-    let _ = record(
-        &st.store,
-        &actor,
-        &action,
-        (&format!("api.{kind}"), &id),
-        None,
-        after,
-    )
-    .await;
+    let _ = record(&st.store, &actor, &action, (&entity_type, &id), None, after).await;
     Response::from_parts(parts, Body::from(bytes))
 }
 
