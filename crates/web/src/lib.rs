@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod metrics;
 pub mod openapi;
 pub mod pages;
+pub mod search_pool;
 pub mod session;
 pub mod state;
 pub mod views;

@@ -107,23 +107,17 @@ pub fn search_request(f: &ProcedureFilter) -> thutuc_search::SearchRequest {
     }
 }
 
-/// Searches on the blocking pool, at most one search per core at a time (FIFO): a search is
-/// milliseconds of CPU, so running it on the async workers would stall every other request,
-/// and running more at once than there are cores only adds switching.
+/// Runs a search on the search threads ([`crate::search_pool`]: one per core, first come first
+/// served, so a search never stalls the async workers).
 pub async fn run_search<T: Send + 'static>(
     index: std::sync::Arc<thutuc_search::SearchIndex>,
     f: impl FnOnce(&thutuc_search::SearchIndex) -> Result<T, thutuc_search::SearchError>
     + Send
     + 'static,
 ) -> Result<T, thutuc_search::SearchError> {
-    static LIMIT: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    let limit = LIMIT.get_or_init(|| {
-        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, usize::from))
-    });
-    let _permit = limit.acquire().await;
-    tokio::task::spawn_blocking(move || f(&index))
+    crate::search_pool::run(move || f(&index))
         .await
-        .map_err(|e| thutuc_search::SearchError::Io(format!("search task failed: {e}")))?
+        .unwrap_or_else(|| Err(thutuc_search::SearchError::Io("search task failed".into())))
 }
 
 /// The search answer, serialised straight from the response (keys in the order the former
