@@ -92,7 +92,16 @@ pub struct DimOrds {
     values: Vec<u32>,
     /// The dimension's terms, by ordinal.
     terms: Vec<String>,
+    /// For a dimension of at most [`BITSET_VALUES`] values: per ordinal, the documents that
+    /// hold it as a bitset (bit `d % 64` of word `d / 64`), so that a value is counted over a
+    /// set of matches with one AND and popcount per 64 documents instead of a load and an
+    /// increment per document. Empty for larger dimensions.
+    bitsets: Vec<Vec<u64>>,
 }
+
+/// Dimensions with at most this many values (kind, status, levels, provinces) are counted
+/// from bitsets; larger ones (sectors, agencies) per document.
+const BITSET_VALUES: usize = 64;
 
 impl DimOrds {
     fn build(column: Option<StrColumn>, max_doc: DocId) -> tantivy::Result<Self> {
@@ -123,11 +132,23 @@ impl DimOrds {
             }
             start.push(values.len() as u32);
         }
-        Ok(Self {
+        let mut dim = Self {
             start,
             values,
             terms,
-        })
+            bitsets: Vec::new(),
+        };
+        if dim.terms.len() <= BITSET_VALUES {
+            let words = (max_doc as usize).div_ceil(64);
+            let mut sets = vec![vec![0u64; words]; dim.terms.len()];
+            for d in 0..max_doc {
+                for &o in dim.of(d) {
+                    sets[o as usize][d as usize / 64] |= 1 << (d % 64);
+                }
+            }
+            dim.bitsets = sets;
+        }
+        Ok(dim)
     }
 
     /// The ordinals of `doc`.
@@ -174,6 +195,7 @@ impl SegmentFacets {
             .map(|d| {
                 (d.start.capacity() + d.values.capacity()) * 4
                     + d.terms.iter().map(|t| t.capacity() + 24).sum::<usize>()
+                    + d.bitsets.iter().map(|b| b.capacity() * 8).sum::<usize>()
             })
             .sum()
     }
@@ -321,8 +343,10 @@ impl FacetTopSegment {
     /// is a hit and each dimension is counted in its own loop over the documents (one array
     /// at a time instead of six per document, into four interleaved counter sets so that a
     /// run of documents with the same value does not wait on one counter); with filters each
-    /// document goes through [`SegmentCollector::collect`].
-    pub fn collect_many(&mut self, docs: &[DocId], scores: &[Score]) {
+    /// document goes through [`SegmentCollector::collect`]. `matched`, when given, is the same
+    /// documents as a bitset (bit `d % 64` of word `d / 64`); dimensions with bitsets are then
+    /// counted from it.
+    pub fn collect_many(&mut self, docs: &[DocId], scores: &[Score], matched: Option<&[u64]>) {
         if self.any_filter {
             for (&d, &s) in docs.iter().zip(scores) {
                 self.collect(d, s);
@@ -333,6 +357,16 @@ impl FacetTopSegment {
         for (dim, counts) in self.facets.dims.iter().zip(self.counts.iter_mut()) {
             let width = counts.len();
             if width == 0 {
+                continue;
+            }
+            if let Some(m) = matched.filter(|_| !dim.bitsets.is_empty()) {
+                for (n, set) in counts.iter_mut().zip(&dim.bitsets) {
+                    *n += set
+                        .iter()
+                        .zip(m)
+                        .map(|(a, b)| (a & b).count_ones())
+                        .sum::<u32>();
+                }
                 continue;
             }
             let mut lanes = vec![0u32; width * 4];
@@ -371,9 +405,33 @@ impl FacetTopSegment {
         }
     }
 
-    /// Offers a hit to the top-k heap (abolished procedures rank lower).
+    /// Whether [`Self::threshold`] can bound this segment's page: every match is a hit (no
+    /// filters) and a page is asked for. (The page's floor must be known before the hits are
+    /// collected; with filters the hits are only known while collecting.)
+    pub fn can_bound(&self) -> bool {
+        !self.any_filter && self.k > 0
+    }
+
+    /// The `k`-th best of these hits as this collector ranks them (abolished procedures
+    /// lower), or `None` when there are fewer than `k`: no hit whose final score stays below it
+    /// can be on the page. Only meaningful when [`Self::can_bound`].
+    pub fn threshold(&self, docs: &[DocId], scores: &[Score]) -> Option<Score> {
+        if docs.len() < self.k || self.k == 0 {
+            return None;
+        }
+        let mut heap: BinaryHeap<std::cmp::Reverse<Scored>> = BinaryHeap::with_capacity(self.k + 1);
+        for (&d, &s) in docs.iter().zip(scores) {
+            if heap.len() == self.k && heap.peek().is_some_and(|w| s <= w.0.score) {
+                continue;
+            }
+            Self::push_best(&mut heap, self.k, self.ranked(d, s));
+        }
+        heap.peek().map(|w| w.0.score)
+    }
+
+    /// A hit as ranked (abolished procedures lower).
     #[inline]
-    fn offer(&mut self, doc: DocId, score: Score) {
+    fn ranked(&self, doc: DocId, score: Score) -> Scored {
         let abolished = self
             .facets
             .abolished
@@ -383,16 +441,27 @@ impl FacetTopSegment {
         } else {
             score
         };
-        let s = Scored {
+        Scored {
             score,
             address: DocAddress::new(self.segment, doc),
-        };
-        if self.heap.len() < self.k {
-            self.heap.push(std::cmp::Reverse(s));
-        } else if self.heap.peek().is_some_and(|w| s > w.0) {
-            self.heap.pop();
-            self.heap.push(std::cmp::Reverse(s));
         }
+    }
+
+    #[inline]
+    fn push_best(heap: &mut BinaryHeap<std::cmp::Reverse<Scored>>, k: usize, s: Scored) {
+        if heap.len() < k {
+            heap.push(std::cmp::Reverse(s));
+        } else if heap.peek().is_some_and(|w| s > w.0) {
+            heap.pop();
+            heap.push(std::cmp::Reverse(s));
+        }
+    }
+
+    /// Offers a hit to the top-k heap.
+    #[inline]
+    fn offer(&mut self, doc: DocId, score: Score) {
+        let s = self.ranked(doc, score);
+        Self::push_best(&mut self.heap, self.k, s);
     }
 }
 

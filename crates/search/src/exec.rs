@@ -14,15 +14,25 @@
 
 use std::cell::RefCell;
 
+use tantivy::DocSet;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::postings::TermInfo;
+use tantivy::postings::{Postings, TermInfo};
 use tantivy::query::Bm25Weight;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Searcher, SegmentReader};
 
-use crate::collector::{CollectedPage, FacetTopCollector};
+use crate::collector::{CollectedPage, FacetTopCollector, FacetTopSegment};
 use crate::query::{Plan, Role};
+
+/// Terms weighted at most this much (metadata 1.0 and 0.5, steps and dossiers 0.3, see
+/// `query::weight`; names weigh 1.5 to 3, codes 12 and 40) are "low": they hold three quarters
+/// of a query's postings but rarely decide the first page, so they are scored only for the
+/// documents they could lift into it (see [`accumulate`]).
+const LOW_BOOST: f32 = 1.0;
+/// At most this many low terms are bounded per document (a `u16` of bits); with more, every
+/// term is scored.
+const MAX_LOW: usize = 16;
 
 /// Per-thread scratch arrays, reused between searches (one segment at a time).
 #[derive(Default)]
@@ -31,6 +41,8 @@ struct Scratch {
     /// Clause bits when at most 8 clauses count (the usual case: a quarter of the memory).
     bits8: Vec<u8>,
     bits32: Vec<u32>,
+    /// Which low-weight terms each document holds (bit j: the j-th low term).
+    low: Vec<u16>,
     hits: Hits,
 }
 
@@ -39,6 +51,8 @@ struct Scratch {
 struct Hits {
     docs: Vec<DocId>,
     scores: Vec<f32>,
+    /// The same documents as a bitset (bit `d % 64` of word `d / 64`).
+    matched: Vec<u64>,
 }
 
 thread_local! {
@@ -49,6 +63,8 @@ thread_local! {
 /// where its postings are in each segment (looked up once for the statistics and the reads).
 struct Scoring {
     clause: usize,
+    /// A low-weight term (metadata, steps and dossiers; see [`LOW_BOOST`]).
+    low: bool,
     field: tantivy::schema::Field,
     weight: Bm25Weight,
     infos: Vec<Option<TermInfo>>,
@@ -73,10 +89,15 @@ impl Scoring {
             tokens += inverted.total_num_tokens();
             infos.push(info);
         }
-        let weight = Bm25Weight::for_one_term(doc_freq, docs, tokens as f32 / docs.max(1) as f32)
-            .boost_by(boost);
+        let weight = Bm25Weight::for_one_term_without_explain(
+            doc_freq,
+            docs,
+            tokens as f32 / docs.max(1) as f32,
+        )
+        .boost_by(boost);
         Ok(Self {
             clause,
+            low: boost <= LOW_BOOST,
             field,
             weight,
             infos,
@@ -175,15 +196,29 @@ impl Matching {
     }
 }
 
-/// Adds every term's postings of one segment into `score` and `bits`, then lists the live
-/// documents that match in `hits`.
+/// Scores one segment into `score`, `bits` and `hits`; `bound`, when given, is the segment's
+/// collector, which knows the page's length and ranking (see
+/// [`FacetTopSegment::threshold`]).
+///
+/// Every term sets its clause bit on every posting (that decides matching and facet counts).
+/// High-weight terms are scored on every posting. Low-weight terms are read for their bits
+/// only (no frequencies, no score) and remembered per document in `low`; then, with a page
+/// bound, the `k`-th best partial score is a floor the page's last hit cannot fall below, and
+/// a document whose partial score plus the largest score its low terms could add stays under
+/// it cannot reach the page: only the others (usually a few hundred of tens of thousands)
+/// get their low terms scored, by seeking in those terms' postings. Scores of the others stay
+/// partial, which changes no page and no count. Without a bound (filters), or when more than
+/// a quarter of the matches are candidates, every low posting is scored.
+#[allow(clippy::too_many_arguments)]
 fn accumulate<B: Bits>(
     reader: &SegmentReader,
     ord: usize,
     terms: &[Scoring],
     m: &Matching,
+    bound: Option<&FacetTopSegment>,
     score: &mut Vec<f32>,
     bits: &mut Vec<B>,
+    low: &mut Vec<u16>,
     hits: &mut Hits,
 ) -> tantivy::Result<()> {
     let max_doc = reader.max_doc();
@@ -192,54 +227,180 @@ fn accumulate<B: Bits>(
     score.resize(n, 0.0);
     bits.clear();
     bits.resize(n, B::default());
+    let lows: Vec<&Scoring> = terms.iter().filter(|t| t.low).collect();
+    let prune = bound.is_some() && !lows.is_empty() && lows.len() <= MAX_LOW;
+    if prune {
+        low.clear();
+        low.resize(n, 0);
+    }
+    let mut j = 0usize;
     for t in terms {
-        let Some(info) = &t.infos[ord] else { continue };
-        let mut postings = reader
-            .inverted_index(t.field)?
-            .read_block_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
-        let norms = match reader.fieldnorms_readers().get_field(t.field)? {
-            Some(n) => n,
-            None => FieldNormReader::constant(max_doc, 1),
+        let Some(info) = &t.infos[ord] else {
+            j += usize::from(t.low);
+            continue;
         };
         let b = B::from_u32(m.bit[t.clause]);
-        loop {
-            let docs = postings.docs();
-            if docs.is_empty() {
-                break;
-            }
-            let freqs = postings.freqs();
-            if freqs.len() == docs.len() {
-                for (&d, &tf) in docs.iter().zip(freqs) {
-                    score[d as usize] += t.weight.score(norms.fieldnorm_id(d), tf);
-                    bits[d as usize].or(b);
+        if prune && t.low {
+            let mut postings = reader
+                .inverted_index(t.field)?
+                .read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+            let lb = 1u16 << j;
+            j += 1;
+            loop {
+                let docs = postings.docs();
+                if docs.is_empty() {
+                    break;
                 }
-            } else {
-                // No frequencies recorded (keyword fields): every frequency is 1.
                 for &d in docs {
-                    score[d as usize] += t.weight.score(norms.fieldnorm_id(d), 1);
                     bits[d as usize].or(b);
+                    low[d as usize] |= lb;
                 }
+                postings.advance();
             }
-            postings.advance();
+            continue;
+        }
+        j += usize::from(t.low);
+        score_all(reader, t, b, score, bits, info)?;
+    }
+    list(reader, m, score, bits, hits);
+    if !prune {
+        return Ok(());
+    }
+    // Largest total each set of low terms could add (two tables of 256 for the 16 bits).
+    let mut most = [[0f32; 256]; 2];
+    for (half, table) in most.iter_mut().enumerate() {
+        for (set, v) in table.iter_mut().enumerate() {
+            *v = (0..8)
+                .filter(|i| set & (1 << i) != 0)
+                .filter_map(|i| lows.get(half * 8 + i))
+                .map(|t| t.weight.max_score())
+                .sum();
         }
     }
-    // Branch-free listing: write every document, advance only past matches.
-    let Hits { docs, scores } = hits;
+    let floor = bound.and_then(|b| b.threshold(&hits.docs, &hits.scores));
+    let mut candidates: Vec<usize> = Vec::new();
+    for (i, (&d, &s)) in hits.docs.iter().zip(&hits.scores).enumerate() {
+        let l = low[d as usize];
+        if l == 0 {
+            continue;
+        }
+        let most = most[0][usize::from(l & 0xff)] + most[1][usize::from(l >> 8)];
+        // Rounding margin: the real sum is added in another order than this bound.
+        if floor.is_none_or(|f| s + most * (1.0 + 1e-4) + 1e-6 >= f) {
+            candidates.push(i);
+        }
+    }
+    if candidates.len() * 4 > hits.docs.len() {
+        // Many candidates (a short list, or partial scores that do not separate): seeking
+        // would cost more than reading, so every low posting is scored.
+        for t in &lows {
+            if let Some(info) = &t.infos[ord] {
+                score_all(reader, t, B::default(), score, bits, info)?;
+            }
+        }
+        for (d, s) in hits.docs.iter().zip(hits.scores.iter_mut()) {
+            *s = score[*d as usize];
+        }
+        return Ok(());
+    }
+    for (j, t) in lows.iter().enumerate() {
+        let Some(info) = &t.infos[ord] else { continue };
+        let norms = norms_of(reader, t.field, max_doc)?;
+        let mut postings = reader
+            .inverted_index(t.field)?
+            .read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
+        let lb = 1u16 << j;
+        for &i in &candidates {
+            let d = hits.docs[i];
+            if low[d as usize] & lb == 0 {
+                continue;
+            }
+            if postings.seek(d) == d {
+                hits.scores[i] += t.weight.score(norms.fieldnorm_id(d), postings.term_freq());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn norms_of(
+    reader: &SegmentReader,
+    field: tantivy::schema::Field,
+    max_doc: DocId,
+) -> tantivy::Result<FieldNormReader> {
+    Ok(match reader.fieldnorms_readers().get_field(field)? {
+        Some(n) => n,
+        None => FieldNormReader::constant(max_doc, 1),
+    })
+}
+
+/// Scores and marks every posting of one term.
+fn score_all<B: Bits>(
+    reader: &SegmentReader,
+    t: &Scoring,
+    b: B,
+    score: &mut [f32],
+    bits: &mut [B],
+    info: &TermInfo,
+) -> tantivy::Result<()> {
+    let mut postings = reader
+        .inverted_index(t.field)?
+        .read_block_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
+    let norms = norms_of(reader, t.field, reader.max_doc())?;
+    loop {
+        let docs = postings.docs();
+        if docs.is_empty() {
+            break;
+        }
+        let freqs = postings.freqs();
+        if freqs.len() == docs.len() {
+            for (&d, &tf) in docs.iter().zip(freqs) {
+                score[d as usize] += t.weight.score(norms.fieldnorm_id(d), tf);
+                bits[d as usize].or(b);
+            }
+        } else {
+            // No frequencies recorded (keyword fields): every frequency is 1.
+            for &d in docs {
+                score[d as usize] += t.weight.score(norms.fieldnorm_id(d), 1);
+                bits[d as usize].or(b);
+            }
+        }
+        postings.advance();
+    }
+    Ok(())
+}
+
+/// Lists the live documents that match in `hits` (branch-free: every document is written,
+/// only matches advance), and as a bitset.
+fn list<B: Bits>(reader: &SegmentReader, m: &Matching, score: &[f32], bits: &[B], hits: &mut Hits) {
+    let n = bits.len();
+    let Hits {
+        docs,
+        scores,
+        matched,
+    } = hits;
     docs.clear();
     docs.resize(n + 1, 0);
     scores.clear();
     scores.resize(n + 1, 0.0);
+    matched.clear();
+    matched.resize(n.div_ceil(64), 0);
     let mut k = 0usize;
     let alive = reader.alive_bitset();
-    for (d, (&bd, &sc)) in bits.iter().zip(score.iter()).enumerate() {
-        docs[k] = d as DocId;
-        scores[k] = sc;
-        let live = alive.is_none_or(|a| a.is_alive(d as DocId));
-        k += usize::from(bd.ok(m) & live);
+    let chunks = bits.chunks(64).zip(score.chunks(64));
+    for (w, (word, (bits, score))) in matched.iter_mut().zip(chunks).enumerate() {
+        let base = w * 64;
+        for (i, (&bd, &sc)) in bits.iter().zip(score).enumerate() {
+            let d = (base + i) as DocId;
+            docs[k] = d;
+            scores[k] = sc;
+            let ok = bd.ok(m) & alive.is_none_or(|a| a.is_alive(d));
+            *word |= u64::from(ok) << i;
+            k += usize::from(ok);
+        }
     }
     docs.truncate(k);
     scores.truncate(k);
-    Ok(())
 }
 
 /// Runs `plan` over every segment of `searcher` and collects the page.
@@ -264,6 +425,7 @@ pub fn execute(
             score,
             bits8,
             bits32,
+            low,
             hits,
         } = &mut *s;
         for (ord, reader) in searcher.segment_readers().iter().enumerate() {
@@ -275,12 +437,17 @@ pub fn execute(
                     .extend((0..reader.max_doc()).filter(|&d| alive.is_none_or(|a| a.is_alive(d))));
                 hits.scores.clear();
                 hits.scores.resize(hits.docs.len(), 1.0);
-            } else if m.counted() <= 8 {
-                accumulate(reader, ord, &terms, &m, score, bits8, hits)?;
+                hits.matched.clear();
             } else {
-                accumulate(reader, ord, &terms, &m, score, bits32, hits)?;
+                let bound = seg.can_bound().then_some(&seg);
+                if m.counted() <= 8 {
+                    accumulate(reader, ord, &terms, &m, bound, score, bits8, low, hits)?;
+                } else {
+                    accumulate(reader, ord, &terms, &m, bound, score, bits32, low, hits)?;
+                }
             }
-            seg.collect_many(&hits.docs, &hits.scores);
+            let matched = (!hits.matched.is_empty()).then_some(hits.matched.as_slice());
+            seg.collect_many(&hits.docs, &hits.scores, matched);
             fruits.push(seg.harvest());
         }
         Ok(())

@@ -2,7 +2,7 @@
 //! query word (or starts with the unfinished last word), so "dang ky" marks "Đăng ký".
 //! Output is HTML-escaped with matches wrapped in `<mark>…</mark>`.
 
-use crate::analysis::words;
+use crate::analysis::scan;
 use crate::query::AnalysedQuery;
 
 /// Characters of context shown around the first match in a secondary-field snippet.
@@ -22,26 +22,43 @@ pub fn escape_html(s: &str, out: &mut String) {
     }
 }
 
-fn matches(q: &AnalysedQuery, folded: &str) -> bool {
-    q.words.iter().enumerate().any(|(i, w)| {
-        w.folded == folded
-            || (q.prefix_last && i + 1 == q.words.len() && folded.starts_with(&w.folded))
-    })
+/// The query words a folded syllable matches, as bits (bit i: word i; the unfinished last
+/// word also by prefix).
+fn matched(q: &AnalysedQuery, folded: &str) -> u32 {
+    let last = q.words.len().wrapping_sub(1);
+    q.words
+        .iter()
+        .enumerate()
+        .filter(|(i, w)| {
+            w.folded == folded || (q.prefix_last && *i == last && folded.starts_with(&w.folded))
+        })
+        .fold(0, |m, (i, _)| m | 1u32.checked_shl(i as u32).unwrap_or(0))
 }
 
-/// Byte spans of matched words, adjacent ones (separated by whitespace only) merged.
-fn spans(text: &str, q: &AnalysedQuery) -> Vec<(usize, usize)> {
+/// The bits of the non-filler query words.
+fn required(q: &AnalysedQuery) -> u32 {
+    q.required()
+        .fold(0, |m, (i, _)| m | 1u32.checked_shl(i as u32).unwrap_or(0))
+}
+
+/// One pass over `text` (no allocation per syllable): the byte spans of matched words,
+/// adjacent ones (separated by whitespace only) merged, and the bits of the query words
+/// found.
+fn spans(text: &str, q: &AnalysedQuery) -> (Vec<(usize, usize)>, u32) {
     let mut out: Vec<(usize, usize)> = Vec::new();
-    for w in words(text) {
-        if !matches(q, &w.folded) {
-            continue;
+    let mut found = 0u32;
+    scan(text, |start, end, _, folded, _| {
+        let m = matched(q, folded);
+        if m == 0 {
+            return;
         }
+        found |= m;
         match out.last_mut() {
-            Some(last) if text[last.1..w.start].chars().all(char::is_whitespace) => last.1 = w.end,
-            _ => out.push((w.start, w.end)),
+            Some(last) if text[last.1..start].chars().all(char::is_whitespace) => last.1 = end,
+            _ => out.push((start, end)),
         }
-    }
-    out
+    });
+    (out, found)
 }
 
 fn render(text: &str, spans: &[(usize, usize)]) -> String {
@@ -58,29 +75,40 @@ fn render(text: &str, spans: &[(usize, usize)]) -> String {
     out
 }
 
-/// Highlights a whole (short) text such as a name; returns the HTML and how many query
-/// words (by folded form) it shows.
+/// Highlights a whole (short) text such as a name; returns the HTML and how many non-filler
+/// query words (by folded form) it shows.
 pub fn highlight_all(text: &str, q: &AnalysedQuery) -> (String, usize) {
-    let sp = spans(text, q);
-    (render(text, &sp), covered(text, q))
+    let (sp, found) = spans(text, q);
+    (
+        render(text, &sp),
+        (found & required(q)).count_ones() as usize,
+    )
 }
 
 /// How many distinct non-filler query words appear in `text`.
 pub fn covered(text: &str, q: &AnalysedQuery) -> usize {
-    let found: Vec<String> = words(text).into_iter().map(|w| w.folded).collect();
-    q.required()
-        .filter(|(i, w)| {
-            found.iter().any(|f| {
-                f == &w.folded
-                    || (q.prefix_last && i + 1 == q.words.len() && f.starts_with(&w.folded))
-            })
-        })
-        .count()
+    let mut found = 0u32;
+    scan(text, |_, _, _, folded, _| found |= matched(q, folded));
+    (found & required(q)).count_ones() as usize
 }
 
 /// A window of a long text around its first match, highlighted; `None` without a match.
 pub fn snippet(text: &str, q: &AnalysedQuery) -> Option<String> {
-    let sp = spans(text, q);
+    window(text, &spans(text, q).0)
+}
+
+/// [`snippet`], but only when the text holds one of the non-filler query words (or the query
+/// has none): one pass over the text instead of [`covered`] and then [`snippet`].
+pub fn snippet_if_covered(text: &str, q: &AnalysedQuery) -> Option<String> {
+    let (sp, found) = spans(text, q);
+    let required = required(q);
+    if required != 0 && found & required == 0 {
+        return None;
+    }
+    window(text, &sp)
+}
+
+fn window(text: &str, sp: &[(usize, usize)]) -> Option<String> {
     let first = sp.first()?;
     let start = floor_char(text, first.0.saturating_sub(SNIPPET_CHARS / 3));
     let start = text[start..first.0]

@@ -13,7 +13,7 @@ use crate::SearchError;
 use crate::collector::{FacetCache, FacetTopCollector, Scored};
 use crate::doc::{DocStatus, IndexDoc};
 use crate::exec::execute;
-use crate::highlight::{covered, highlight_all, snippet};
+use crate::highlight::{highlight_all, snippet_if_covered};
 use crate::query::{AnalysedQuery, QueryBuilder, analyse};
 use crate::request::{
     FacetCount, Facets, Highlights, Hit, MAX_LIMIT, MAX_OFFSET, SearchRequest, SearchResponse,
@@ -237,12 +237,8 @@ impl SearchIndex {
         let name = text(f.name_exact);
         let (name_html, shown) = highlight_all(&name, q);
         let other = if shown < q.required().count() || q.words.is_empty() {
-            let src = text(f.snippet);
-            if covered(&src, q) > 0 || q.required().count() == 0 {
-                snippet(&src, q)
-            } else {
-                None
-            }
+            let src = d.get_first(f.snippet).and_then(|v| v.as_str());
+            snippet_if_covered(src.unwrap_or_default(), q)
         } else {
             None
         };

@@ -96,3 +96,52 @@ fn the_executor_returns_the_same_pages_as_tantivy() {
     }
     assert!(differing.is_empty(), "pages differ for {differing:?}");
 }
+
+/// Pruning the low-weight terms (metadata, steps, dossiers) must not change the page when
+/// they decide it: 400 procedures whose names hold the query words and grow longer (so their
+/// name scores fall), the longer-named ones with the words again and again in their steps and
+/// metadata. The page is then made of documents whose name scores alone are below the
+/// page's floor; it must be tantivy's.
+#[test]
+fn low_weight_fields_that_decide_the_page_are_scored() {
+    use thutuc_domain::procedure::{Level, ProcedureKind};
+    use thutuc_search::{DocStatus, IndexDoc};
+    let idx = SearchIndex::in_memory().expect("index");
+    for i in 0..400usize {
+        let filler = "thuộc thẩm quyền ủy ban ".repeat(i % 40);
+        let words = (i % 40) / 4;
+        idx.upsert(&IndexDoc {
+            code: format!("9.{i:06}"),
+            kind: ProcedureKind::External,
+            owner_org: format!("org-{}", i % 7),
+            status: if i % 13 == 0 {
+                DocStatus::Abolished
+            } else {
+                DocStatus::InForce
+            },
+            name: format!("Cấp giấy phép kinh doanh {filler}"),
+            sector: "Thương mại".into(),
+            sector_id: "thuong-mai".into(),
+            levels: vec![Level::Province],
+            local_codes: vec![],
+            provinces: vec![],
+            meta: vec!["giấy phép kinh doanh ".repeat(words)],
+            legal_numbers: vec![],
+            body: vec![format!(
+                "nộp {}",
+                "hồ sơ cấp giấy phép kinh doanh ".repeat(words * 3)
+            )],
+        })
+        .expect("upsert");
+        if i % 100 == 99 {
+            idx.commit().expect("commit");
+        }
+    }
+    idx.commit().expect("commit");
+    for q in ["giay phep kinh doanh", "cấp giấy phép", "kinh doanh"] {
+        for limit in [1, 5, 10, 30] {
+            let (_, same) = idx.profile(&SearchRequest::new(q, limit)).expect("profile");
+            assert!(same, "pages differ for {q:?}, limit {limit}");
+        }
+    }
+}
