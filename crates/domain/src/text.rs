@@ -24,7 +24,16 @@ pub fn clean_inline(s: &str) -> String {
 /// `"Đăng ký"` and `"dang ky"` fold to the same key.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.nfd() {
+    for c in s.chars() {
+        fold_char_into(c, &mut out);
+    }
+    out
+}
+
+/// Appends the folded form of one character to `out` ([`fold`] character by character,
+/// without allocating).
+pub fn fold_char_into(c: char, out: &mut String) {
+    for c in std::iter::once(c).nfd() {
         if is_combining_mark(c) {
             continue;
         }
@@ -34,7 +43,6 @@ pub fn fold(s: &str) -> String {
             _ => out.extend(c.to_lowercase()),
         }
     }
-    out
 }
 
 /// A matching key: folded, with every non-alphanumeric character removed.

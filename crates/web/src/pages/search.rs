@@ -85,12 +85,9 @@ pub fn highlight(s: &str, q: &str) -> Vec<Seg> {
     let chars: Vec<char> = s.chars().collect();
     let mut folded = String::new();
     let mut owner: Vec<usize> = Vec::new(); // folded byte -> original char index
-    for (i, c) in chars.iter().enumerate() {
-        let f = text::fold(&c.to_string());
-        for _ in 0..f.len() {
-            owner.push(i);
-        }
-        folded.push_str(&f);
+    for (i, &c) in chars.iter().enumerate() {
+        text::fold_char_into(c, &mut folded);
+        owner.resize(folded.len(), i);
     }
     let mut hit = vec![false; chars.len()];
     for word in text::fold(q)
@@ -219,12 +216,13 @@ fn opts(
     current: &Option<String>,
     counts: Option<&[thutuc_search::FacetCount]>,
 ) -> Vec<Opt> {
+    // By value, so that a list of a hundred agencies is not searched a hundred times.
+    let counts: Option<std::collections::HashMap<&str, u64>> =
+        counts.map(|c| c.iter().map(|x| (x.value.as_str(), x.count)).collect());
     pairs
         .into_iter()
         .map(|(value, label)| {
-            let n = counts
-                .and_then(|c| c.iter().find(|x| x.value == value))
-                .map(|x| x.count);
+            let n = counts.as_ref().and_then(|c| c.get(value.as_str()).copied());
             Opt {
                 selected: current.as_deref() == Some(value.as_str()),
                 label: match n {
@@ -346,7 +344,7 @@ pub async fn results<S: Store>(
             Ok::<_, thutuc_store::StoreError>((sectors, agencies))
         })
         .await?;
-    let (sectors, agencies) = (options.0.clone(), options.1.clone());
+    let (sectors, agencies) = (options.0.iter().cloned(), options.1.iter().cloned());
     let title = if text.is_empty() {
         lang.t("nav.search").to_string()
     } else {
