@@ -127,8 +127,20 @@ impl DimOrds {
         } else {
             start.reserve(max_doc as usize + 1);
             for d in 0..max_doc {
-                start.push(values.len() as u32);
+                let from = values.len();
+                start.push(from as u32);
                 values.extend(ords.values_for_doc(d).map(|o| o as u32));
+                // A value listed twice for one procedure (a province that localised it twice)
+                // counts the procedure once.
+                values[from..].sort_unstable();
+                let mut kept = from;
+                for i in from..values.len() {
+                    if i == from || values[i] != values[kept - 1] {
+                        values[kept] = values[i];
+                        kept += 1;
+                    }
+                }
+                values.truncate(kept);
             }
             start.push(values.len() as u32);
         }

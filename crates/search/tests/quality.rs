@@ -145,3 +145,53 @@ fn low_weight_fields_that_decide_the_page_are_scored() {
         }
     }
 }
+
+/// A province that localised a procedure twice counts it once, whether the matches are
+/// counted from bitsets (no filters) or document by document (with a filter).
+#[test]
+fn a_value_listed_twice_counts_its_procedure_once() {
+    use thutuc_domain::procedure::{Level, ProcedureKind};
+    use thutuc_search::{DocStatus, IndexDoc};
+    let idx = SearchIndex::in_memory().expect("index");
+    for (i, provinces) in [vec!["tinh-01", "tinh-01"], vec!["tinh-01", "tinh-02"]]
+        .into_iter()
+        .enumerate()
+    {
+        idx.upsert(&IndexDoc {
+            code: format!("9.00000{i}"),
+            kind: ProcedureKind::External,
+            owner_org: "BTP".into(),
+            status: DocStatus::InForce,
+            name: "Đăng ký khai sinh".into(),
+            sector: "Hộ tịch".into(),
+            sector_id: "ho-tich".into(),
+            levels: vec![Level::Commune, Level::Commune],
+            local_codes: vec![],
+            provinces: provinces.into_iter().map(String::from).collect(),
+            meta: vec![],
+            legal_numbers: vec![],
+            body: vec![],
+        })
+        .expect("upsert");
+    }
+    idx.commit().expect("commit");
+    for filtered in [false, true] {
+        let mut req = SearchRequest::new("khai sinh", 10);
+        if filtered {
+            req.filters.statuses = vec![DocStatus::InForce];
+        }
+        let r = idx.search(&req).expect("search");
+        let count = |dim: &[thutuc_search::FacetCount], v: &str| {
+            dim.iter().find(|c| c.value == v).map(|c| c.count)
+        };
+        assert_eq!(
+            count(&r.facets.provinces, "tinh-01"),
+            Some(2),
+            "filtered: {filtered}"
+        );
+        assert_eq!(count(&r.facets.provinces, "tinh-02"), Some(1));
+        assert_eq!(count(&r.facets.levels, "commune"), Some(2));
+        let (_, same) = idx.profile(&req).expect("profile");
+        assert!(same);
+    }
+}

@@ -135,7 +135,7 @@ macro_rules! impl_sql_feedback_store_methods {
                 if let Some(mail) = $crate::feedback_logic::mails::receipt(&item) {
                     $crate::enqueue_mail_in_tx!(tx, &mail)?;
                 }
-                tx.commit().await.map_err(map_err)?;
+                <$store>::commit_audited(tx).await?;
                 Ok(item)
             }
 
@@ -224,7 +224,7 @@ macro_rules! impl_sql_feedback_store_methods {
                     .execute(&mut *tx).await.map_err(map_err)?;
                 }
                 event(&mut tx, id, now, &actor.label, action.name(), (before.0.as_str(), &before.1), (item.status.as_str(), &item.current_org), &detail).await?;
-                tx.commit().await.map_err(map_err)?;
+                <$store>::commit_audited(tx).await?;
                 Ok(item)
             }
 
@@ -253,7 +253,7 @@ macro_rules! impl_sql_feedback_store_methods {
                 let _ = load(&mut tx, id).await?;
                 let note_id: i64 = sqlx::query_scalar("INSERT INTO feedback_notes (item_id, author, at, body) VALUES ($1, $2, $3, $4) RETURNING id")
                     .bind(id).bind(author).bind(at).bind(body).fetch_one(&mut *tx).await.map_err(map_err)?;
-                tx.commit().await.map_err(map_err)?;
+                <$store>::commit_audited(tx).await?;
                 Ok(FeedbackNote { id: note_id, author: author.into(), at, body: body.into() })
             }
 

@@ -43,7 +43,7 @@ macro_rules! impl_sql_task_store_body {
                         .await
                         .map_err(map_err)?;
                 }
-                tx.commit().await.map_err(map_err)?;
+                <$store>::commit_audited(tx).await?;
                 Ok(())
             }
 
@@ -181,7 +181,7 @@ macro_rules! impl_sql_task_store_body {
                 .await
                 .map_err(map_err)?;
                 let id: i64 = row.try_get(0).map_err(map_err)?;
-                tx.commit().await.map_err(map_err)?;
+                <$store>::commit_audited(tx).await?;
                 Ok(MeetingRecord { id, meeting: m.clone() })
             }
 
@@ -219,7 +219,7 @@ macro_rules! impl_sql_task_store_body {
                     )));
                 };
                 let id: i64 = row.try_get(0).map_err(map_err)?;
-                tx.commit().await.map_err(map_err)?;
+                <$store>::commit_audited(tx).await?;
                 Ok(DirectiveRecord { id, directive: d.clone() })
             }
 
@@ -263,7 +263,7 @@ macro_rules! impl_sql_task_store_body {
                     $crate::task_notify!(tx, id, 1, t, "assigned", t.lead_org.clone());
                     out.push(TaskRecord { id, rev: 1, task: t.clone(), created_by: by.to_string() });
                 }
-                tx.commit().await.map_err(map_err)?;
+                <$store>::commit_audited(tx).await?;
                 Ok(out)
             }
 
@@ -452,7 +452,7 @@ macro_rules! impl_sql_task_store_body {
                 if let Some(org) = notify_org {
                     $crate::task_notify!(tx, id, rec.rev + 1, t, kind, org);
                 }
-                tx.commit().await.map_err(map_err)?;
+                <$store>::commit_audited(tx).await?;
                 rec.rev += 1;
                 Ok(rec)
             }

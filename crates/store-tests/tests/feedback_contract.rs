@@ -1292,7 +1292,65 @@ async fn statistics_from_the_daily_table_equal_the_raw_rows<S: Store>(s: S) {
     );
 }
 
+/// An officer's note and a submission take the request's pending audit entry into their own
+/// transaction; a stale action leaves it to its caller.
+async fn feedback_writes_store_their_pending_audit_entry_in_their_transaction<S: Store>(s: S) {
+    use thutuc_store::audit_scope::audited;
+    seed_orgs(&s).await;
+    let entry = |action: &str| NewAuditEntry {
+        actor: "canbo@btp.gov.vn".into(),
+        action: action.into(),
+        entity_type: "feedback".into(),
+        entity_id: "1".into(),
+        before: None,
+        after: Some(serde_json::json!({"body": "Đã chuyển vụ pháp chế"})),
+    };
+    let (item, left) = audited(
+        entry("feedback.submit"),
+        s.submit_feedback(&submission(1, "BTP", TEXT, t0()), clock()),
+    )
+    .await;
+    let item = item.expect("submit");
+    assert_eq!(left, None);
+    let officer = user(&s, "canbo@btp.gov.vn", "officer").await;
+    let (note, left) = audited(
+        entry("feedback.note"),
+        s.add_feedback_note(item.id, "canbo@btp.gov.vn", "Đã chuyển vụ pháp chế"),
+    )
+    .await;
+    note.expect("note");
+    assert_eq!(left, None);
+    let e = entry("feedback.act");
+    let (stale, left) = audited(
+        e.clone(),
+        s.act_on_feedback(
+            item.id,
+            item.rev + 7,
+            &officer,
+            &FeedbackAction::Register,
+            t0(),
+            clock(),
+        ),
+    )
+    .await;
+    assert!(stale.is_err());
+    assert_eq!(left, Some(e));
+    let log = s
+        .audit_entries(&AuditFilter {
+            limit: 50,
+            ..Default::default()
+        })
+        .await
+        .expect("log")
+        .items;
+    let mut actions: Vec<&str> = log.iter().map(|a| a.action.as_str()).collect();
+    actions.sort();
+    assert_eq!(actions, ["feedback.note", "feedback.submit"]);
+    assert!(s.verify_audit().await.expect("verify").is_intact());
+}
+
 contract_tests!(
+    feedback_writes_store_their_pending_audit_entry_in_their_transaction,
     submit_is_durable_with_attachments_and_refuses_bad_files,
     register_numbers_have_no_gaps_under_concurrency,
     the_full_lifecycle_with_approval_rating_and_reopen,

@@ -814,7 +814,63 @@ async fn membership_is_changed_in_place_and_never_deleted<S: Store>(s: S) {
     );
 }
 
+fn pending(action: &str, id: &str) -> NewAuditEntry {
+    NewAuditEntry {
+        actor: "canbo@btp.gov.vn".into(),
+        action: action.into(),
+        entity_type: "task".into(),
+        entity_id: id.into(),
+        before: None,
+        after: Some(serde_json::json!({"percent": 40})),
+    }
+}
+
+/// Creating and stepping a task takes the request's pending audit entry into its own
+/// transaction (the entry is stored with the change or not at all); a refused step leaves it.
+async fn task_writes_store_their_pending_audit_entry_in_their_transaction<S: Store>(s: S) {
+    use thutuc_store::audit_scope::audited;
+    seed_orgs(&s).await;
+    let t = task("Rà soát thủ tục hộ tịch", "BTP", "2025-01-10", "2025-03-31");
+    let (created, left) = audited(
+        pending("task.create", "new"),
+        s.create_tasks(&[t], "vpcp@gov.vn"),
+    )
+    .await;
+    let r = created.expect("create").remove(0);
+    assert_eq!(left, None, "the creation took the entry");
+    let change = TaskChange::Progress {
+        percent: 40,
+        note: "Đã rà soát 12 thủ tục".into(),
+        attachments: vec![],
+        files: vec![],
+    };
+    let e = pending("task.update", &r.id.to_string());
+    let (stale, left) = audited(
+        e.clone(),
+        s.update_task(r.id, r.rev + 5, &change, "x", d("2025-02-10")),
+    )
+    .await;
+    assert!(stale.is_err());
+    assert_eq!(left, Some(e.clone()), "a refused step takes nothing");
+    let (ok, left) = audited(e, s.update_task(r.id, r.rev, &change, "x", d("2025-02-10"))).await;
+    ok.expect("step");
+    assert_eq!(left, None);
+    let log = s
+        .audit_entries(&AuditFilter {
+            limit: 50,
+            ..Default::default()
+        })
+        .await
+        .expect("log")
+        .items;
+    let mut actions: Vec<&str> = log.iter().map(|a| a.action.as_str()).collect();
+    actions.sort();
+    assert_eq!(actions, ["task.create", "task.update"]);
+    assert!(s.verify_audit().await.expect("verify").is_intact());
+}
+
 contract_tests!(
+    task_writes_store_their_pending_audit_entry_in_their_transaction,
     the_full_lifecycle_keeps_history_and_refuses_stale_edits,
     bad_input_is_refused_clearly_and_never_half_applied,
     extensions_keep_every_deadline_change,
