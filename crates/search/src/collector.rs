@@ -99,8 +99,9 @@ pub struct DimOrds {
     bitsets: Vec<Vec<u64>>,
 }
 
-/// Dimensions with at most this many values (kind, status, levels, provinces) are counted
-/// from bitsets; larger ones (sectors, agencies) per document.
+/// Dimensions with at most this many values keep bitsets (up to 64 × 8 KiB per 65,536
+/// documents); whether a query counts from them or per document depends on its matches (see
+/// [`FacetTopSegment::collect_many`]).
 const BITSET_VALUES: usize = 64;
 
 impl DimOrds {
@@ -371,7 +372,11 @@ impl FacetTopSegment {
             if width == 0 {
                 continue;
             }
-            if let Some(m) = matched.filter(|_| !dim.bitsets.is_empty()) {
+            // Bitsets cost a word per value per 64 documents of the segment, the per-document
+            // loop an increment per match: count from bitsets when that is the cheaper
+            // (small dimensions for all but narrow queries, larger ones for broad queries).
+            let cheaper = dim.bitsets.len() * matched.map_or(0, <[u64]>::len) <= 2 * docs.len();
+            if let Some(m) = matched.filter(|_| !dim.bitsets.is_empty() && cheaper) {
                 for (n, set) in counts.iter_mut().zip(&dim.bitsets) {
                     *n += set
                         .iter()
