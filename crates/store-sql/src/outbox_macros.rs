@@ -313,24 +313,26 @@ macro_rules! impl_sql_outbox_store {
             #[$crate::deps::async_trait]
             impl SubscriptionStore for $store {
                 async fn subscribe_reports(&self, user_id: i64, scope: &str) -> StoreResult<()> {
+                    let mut tx = self.begin_write().await?;
                     sqlx::query("INSERT INTO report_subscriptions (user_id, scope, created_at) VALUES ($1, $2, $3) ON CONFLICT (user_id, scope) DO NOTHING")
                         .bind(user_id)
                         .bind(scope)
                         .bind(Utc::now())
-                        .execute(&self.pool)
+                        .execute(&mut *tx)
                         .await
                         .map_err(map_err)?;
-                    Ok(())
+                    <$store>::commit_audited(tx).await
                 }
 
                 async fn unsubscribe_reports(&self, user_id: i64, scope: &str) -> StoreResult<()> {
+                    let mut tx = self.begin_write().await?;
                     sqlx::query("DELETE FROM report_subscriptions WHERE user_id = $1 AND scope = $2")
                         .bind(user_id)
                         .bind(scope)
-                        .execute(&self.pool)
+                        .execute(&mut *tx)
                         .await
                         .map_err(map_err)?;
-                    Ok(())
+                    <$store>::commit_audited(tx).await
                 }
 
                 async fn report_subscribers(&self, scope: &str) -> StoreResult<Vec<ReportSubscription>> {

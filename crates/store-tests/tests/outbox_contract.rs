@@ -226,6 +226,39 @@ async fn report_subscriptions_are_idempotent_and_list_subscribers_by_scope<S: St
     assert_eq!(s.subscriptions_of(b.id).await.expect("of b").len(), 2);
     s.unsubscribe_reports(b.id, "").await.expect("unsub");
     assert_eq!(s.report_subscribers("").await.expect("after").len(), 1);
+    // Subscribing and unsubscribing take the request's pending audit entry into their own
+    // transaction.
+    for (action, on) in [("report.subscribe", true), ("report.unsubscribe", false)] {
+        let e = NewAuditEntry {
+            actor: "b@btp.gov.vn".into(),
+            action: action.into(),
+            entity_type: "report_subscription".into(),
+            entity_id: "BYT".into(),
+            before: None,
+            after: None,
+        };
+        let write = async {
+            if on {
+                s.subscribe_reports(b.id, "BYT").await
+            } else {
+                s.unsubscribe_reports(b.id, "BYT").await
+            }
+        };
+        let (done, left) = thutuc_store::audit_scope::audited(e, write).await;
+        done.expect(action);
+        assert_eq!(left, None, "{action} took the entry");
+    }
+    let log = s
+        .audit_entries(&AuditFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("log")
+        .items;
+    let mut actions: Vec<&str> = log.iter().map(|a| a.action.as_str()).collect();
+    actions.sort();
+    assert_eq!(actions, ["report.subscribe", "report.unsubscribe"]);
 }
 
 contract_tests!(

@@ -490,17 +490,7 @@ pub async fn subscribe<S: Store>(
     };
     let (req, _) = request(&st, viewer, &q)?;
     let scope = req.scope.unwrap_or_default();
-    if f.on == 1 {
-        st.store
-            .subscribe_reports(viewer.actor.user_id, &scope)
-            .await?;
-    } else {
-        st.store
-            .unsubscribe_reports(viewer.actor.user_id, &scope)
-            .await?;
-    }
-    crate::pages::audit::record(
-        &st.store,
+    let e = crate::pages::audit::entry(
         &viewer.actor.email,
         if f.on == 1 {
             "report.subscribe"
@@ -510,8 +500,15 @@ pub async fn subscribe<S: Store>(
         ("report_subscription", &scope),
         None,
         None,
-    )
-    .await?;
+    );
+    let user = viewer.actor.user_id;
+    if f.on == 1 {
+        crate::pages::audit::audited(&st.store, e, st.store.subscribe_reports(user, &scope))
+            .await?;
+    } else {
+        crate::pages::audit::audited(&st.store, e, st.store.unsubscribe_reports(user, &scope))
+            .await?;
+    }
     // Back to the same dashboard; only our own query string is accepted.
     let back = if f
         .qs
