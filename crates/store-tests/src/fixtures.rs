@@ -138,3 +138,19 @@ pub fn decision(
         entries,
     }
 }
+
+/// The actions of the whole audit log, sorted, after checking that its chain is intact.
+pub async fn audit_actions<S: Store>(s: &S) -> Vec<String> {
+    assert!(s.verify_audit().await.expect("verify").is_intact());
+    let log = s
+        .audit_entries(&thutuc_store::AuditFilter {
+            limit: 500,
+            ..Default::default()
+        })
+        .await
+        .expect("log")
+        .items;
+    let mut actions: Vec<String> = log.into_iter().map(|a| a.action).collect();
+    actions.sort();
+    actions
+}

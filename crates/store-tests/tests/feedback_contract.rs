@@ -1335,18 +1335,10 @@ async fn feedback_writes_store_their_pending_audit_entry_in_their_transaction<S:
     .await;
     assert!(stale.is_err());
     assert_eq!(left, Some(e));
-    let log = s
-        .audit_entries(&AuditFilter {
-            limit: 50,
-            ..Default::default()
-        })
-        .await
-        .expect("log")
-        .items;
-    let mut actions: Vec<&str> = log.iter().map(|a| a.action.as_str()).collect();
-    actions.sort();
-    assert_eq!(actions, ["feedback.note", "feedback.submit"]);
-    assert!(s.verify_audit().await.expect("verify").is_intact());
+    assert_eq!(
+        audit_actions(&s).await,
+        ["feedback.note", "feedback.submit"]
+    );
 }
 
 contract_tests!(

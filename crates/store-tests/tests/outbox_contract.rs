@@ -248,17 +248,10 @@ async fn report_subscriptions_are_idempotent_and_list_subscribers_by_scope<S: St
         done.expect(action);
         assert_eq!(left, None, "{action} took the entry");
     }
-    let log = s
-        .audit_entries(&AuditFilter {
-            limit: 10,
-            ..Default::default()
-        })
-        .await
-        .expect("log")
-        .items;
-    let mut actions: Vec<&str> = log.iter().map(|a| a.action.as_str()).collect();
-    actions.sort();
-    assert_eq!(actions, ["report.subscribe", "report.unsubscribe"]);
+    assert_eq!(
+        audit_actions(&s).await,
+        ["report.subscribe", "report.unsubscribe"]
+    );
 }
 
 contract_tests!(
