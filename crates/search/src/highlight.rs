@@ -85,20 +85,8 @@ pub fn highlight_all(text: &str, q: &AnalysedQuery) -> (String, usize) {
     )
 }
 
-/// How many distinct non-filler query words appear in `text`.
-pub fn covered(text: &str, q: &AnalysedQuery) -> usize {
-    let mut found = 0u32;
-    scan(text, |_, _, _, folded, _| found |= matched(q, folded));
-    (found & required(q)).count_ones() as usize
-}
-
-/// A window of a long text around its first match, highlighted; `None` without a match.
-pub fn snippet(text: &str, q: &AnalysedQuery) -> Option<String> {
-    window(text, &spans(text, q).0)
-}
-
-/// [`snippet`], but only when the text holds one of the non-filler query words (or the query
-/// has none): one pass over the text instead of [`covered`] and then [`snippet`].
+/// A window of a long text around its first match, highlighted, when the text holds one of
+/// the non-filler query words (or the query has none); `None` otherwise.
 pub fn snippet_if_covered(text: &str, q: &AnalysedQuery) -> Option<String> {
     let (sp, found) = spans(text, q);
     let required = required(q);
@@ -166,9 +154,9 @@ mod tests {
     #[test]
     fn snippets_cut_long_text_around_the_first_match() {
         let long = format!("{} giấy chứng sinh {}", "a ".repeat(200), "b ".repeat(200));
-        let s = snippet(&long, &analyse("chung sinh")).expect("a match");
+        let s = snippet_if_covered(&long, &analyse("chung sinh")).expect("a match");
         assert!(s.starts_with('…') && s.ends_with('…'));
         assert!(s.contains("<mark>chứng sinh</mark>"));
-        assert!(snippet("nothing here", &analyse("khai")).is_none());
+        assert!(snippet_if_covered("nothing here", &analyse("khai")).is_none());
     }
 }
