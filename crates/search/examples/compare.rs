@@ -39,7 +39,14 @@ fn texts(d: &IndexDoc) -> (String, String, String) {
     let mut keys = vec![d.code.clone()];
     keys.extend(d.legal_numbers.iter().cloned());
     keys.extend(d.local_codes.iter().cloned());
-    (d.meta.join(" \n "), d.body.join(" \n "), keys.join(" "))
+    // The agencies count as metadata, as in thutuc's own weights.
+    let meta: Vec<&str> = d
+        .meta
+        .iter()
+        .chain(&d.agencies)
+        .map(String::as_str)
+        .collect();
+    (meta.join(" \n "), d.body.join(" \n "), keys.join(" "))
 }
 
 /// Quotes every whitespace chunk as an FTS5 phrase (so `:`, `*`, `(` are literal).

@@ -6,12 +6,13 @@
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
-use tantivy::index::SegmentId;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::segments::{PerSegment, SegmentCache};
 
 /// Fast fields used as facet dimensions, in [`crate::request::Facets`] order.
 pub const DIMENSIONS: [&str; 6] = [
@@ -214,51 +215,16 @@ impl SegmentFacets {
     }
 }
 
-/// Decoded facet arrays per segment, built on first use (segments are immutable, deletes do
-/// not change a document's values) and dropped when their segment leaves the index.
-#[derive(Debug, Default)]
-pub struct FacetCache {
-    segments: Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>,
-}
+/// Decoded facet arrays per segment (see [`SegmentCache`]).
+pub type FacetCache = SegmentCache<SegmentFacets>;
 
-impl FacetCache {
-    /// The decoded arrays of a segment.
-    pub fn get(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentFacets>> {
-        let id = reader.segment_id();
-        let mut map = self.segments.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(f) = map.get(&id) {
-            return Ok(f.clone());
-        }
-        let f = Arc::new(SegmentFacets::build(reader)?);
-        map.insert(id, f.clone());
-        Ok(f)
+impl PerSegment for SegmentFacets {
+    fn build(reader: &SegmentReader) -> tantivy::Result<Self> {
+        SegmentFacets::build(reader)
     }
 
-    /// Builds the arrays of every segment of `searcher` and forgets other segments.
-    pub fn refresh(&self, searcher: &tantivy::Searcher) -> tantivy::Result<()> {
-        let live: std::collections::HashSet<SegmentId> = searcher
-            .segment_readers()
-            .iter()
-            .map(|r| r.segment_id())
-            .collect();
-        self.segments
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .retain(|id, _| live.contains(id));
-        for r in searcher.segment_readers() {
-            self.get(r)?;
-        }
-        Ok(())
-    }
-
-    /// Approximate heap size in bytes.
-    pub fn heap_bytes(&self) -> usize {
-        self.segments
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .values()
-            .map(|f| f.heap_bytes())
-            .sum()
+    fn heap_bytes(&self) -> usize {
+        SegmentFacets::heap_bytes(self)
     }
 }
 

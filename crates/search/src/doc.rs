@@ -70,8 +70,12 @@ pub struct IndexDoc {
     pub local_codes: Vec<String>,
     /// Organisation ids of the provinces that localised the procedure.
     pub provinces: Vec<String>,
-    /// Medium-weight texts: subjects, agencies, results, legal titles.
+    /// Medium-weight texts: sector, subjects, results, legal titles, description.
     pub meta: Vec<String>,
+    /// Agencies (medium weight, like `meta`): competent, executing, authorised and
+    /// coordinating agencies, and the localisations' executing agencies.
+    #[serde(default)]
+    pub agencies: Vec<String>,
     /// Legal document numbers (số ký hiệu) of the legal bases.
     pub legal_numbers: Vec<String>,
     /// Low-weight texts: steps, dossier components, requirements.
@@ -91,13 +95,14 @@ impl IndexDoc {
         let mut meta = Vec::new();
         meta.push(c.sector.clone());
         meta.extend(c.subjects.iter().cloned());
+        let mut agencies = Vec::new();
         for list in [
             &c.competent_authority,
             &c.executing_agency,
             &c.authorised_agency,
             &c.coordinating_agency,
         ] {
-            meta.extend(list.iter().map(|a| a.name.clone()));
+            agencies.extend(list.iter().map(|a| a.name.clone()));
         }
         meta.extend(c.results.iter().map(|r| r.name.clone()));
         meta.extend(c.legal_bases.iter().map(|b| b.title.clone()));
@@ -135,6 +140,7 @@ impl IndexDoc {
             local_codes: Vec::new(),
             provinces: Vec::new(),
             meta: clean(meta),
+            agencies: clean(agencies),
             legal_numbers: c
                 .legal_bases
                 .iter()
@@ -178,7 +184,7 @@ impl IndexDoc {
                 doc.local_codes.push(lc.clone());
             }
             if let Some(a) = &l.overrides.executing_agency {
-                doc.meta.push(normalise(a));
+                doc.agencies.push(normalise(a));
             }
         }
         doc
@@ -211,6 +217,11 @@ impl IndexDoc {
         for b in &self.body {
             d.add_text(f.body_folded, b);
         }
+        for a in &self.agencies {
+            d.add_text(f.agency_exact, a);
+            d.add_text(f.agency_folded, a);
+        }
+        d.add_u64(f.text_group, self.text_group());
         let mut prefixes = Vec::new();
         for k in self.key_terms() {
             let chars: Vec<(usize, char)> = k.char_indices().collect();
@@ -241,11 +252,24 @@ impl IndexDoc {
         d
     }
 
-    /// The secondary text kept for snippets: meta first, then body, truncated.
+    /// The group of documents whose [`Fields::shared`] fields hold the same texts: a hash of
+    /// the name, `meta` and `body` (each text and each list delimited, so that moving a text
+    /// from one list to the next changes the hash). A collision is caught when the groups are
+    /// built (`crate::groups`), which then keep the documents apart.
+    pub fn text_group(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        self.name.hash(&mut h);
+        self.meta.hash(&mut h);
+        self.body.hash(&mut h);
+        h.finish()
+    }
+
+    /// The secondary text kept for snippets: meta first, then agencies and body, truncated.
     fn snippet_source(&self) -> String {
         let mut s = String::new();
         let mut chars = 0;
-        for part in self.meta.iter().chain(&self.body) {
+        for part in self.meta.iter().chain(&self.agencies).chain(&self.body) {
             if chars >= SNIPPET_SOURCE_CHARS {
                 break;
             }

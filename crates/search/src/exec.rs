@@ -13,6 +13,7 @@
 //! document's term scores are summed.
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use tantivy::DocSet;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -23,7 +24,9 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Searcher, SegmentReader};
 
 use crate::collector::{CollectedPage, FacetTopCollector, FacetTopSegment};
+use crate::groups::{GroupCache, Groups, SegmentGroups};
 use crate::query::{Plan, Role};
+use crate::schema::SHARED;
 
 /// Terms weighted at most this much (metadata 1.0 and 0.5, steps and dossiers 0.3, see
 /// `query::weight`; names weigh 1.5 to 3, codes 12 and 40) are "low": they hold three quarters
@@ -37,13 +40,21 @@ const MAX_LOW: usize = 16;
 /// Per-thread scratch arrays, reused between searches (one segment at a time).
 #[derive(Default)]
 struct Scratch {
-    score: Vec<f32>,
-    /// Clause bits when at most 8 clauses count (the usual case: a quarter of the memory).
-    bits8: Vec<u8>,
-    bits32: Vec<u32>,
+    /// Arrays when at most 8 clauses count (the usual case: a quarter of the memory).
+    a8: Arrays<u8>,
+    a32: Arrays<u32>,
     /// Which low-weight terms each document holds (bit j: the j-th low term).
     low: Vec<u16>,
     hits: Hits,
+}
+
+/// Per document (and per text group, see [`crate::groups`]) the score and the clause bits.
+#[derive(Default)]
+struct Arrays<B> {
+    score: Vec<f32>,
+    bits: Vec<B>,
+    gscore: Vec<f32>,
+    gbits: Vec<B>,
 }
 
 /// The live matches of one segment, in document order, and their scores.
@@ -68,25 +79,40 @@ struct Scoring {
     field: tantivy::schema::Field,
     weight: Bm25Weight,
     infos: Vec<Option<TermInfo>>,
+    /// Position of the field among the [`SHARED`] fields (read per text group in grouped
+    /// segments).
+    shared: Option<usize>,
+    /// Per segment: the term's ordinal, for a shared term in a grouped segment.
+    ords: Vec<Option<u64>>,
 }
 
 impl Scoring {
     /// Weighs a term exactly as tantivy's `TermQuery` in a `BoostQuery` does.
     fn new(
         searcher: &Searcher,
+        groups: &[Arc<SegmentGroups>],
         clause: usize,
         term: &tantivy::Term,
         boost: f32,
     ) -> tantivy::Result<Self> {
         let field = term.field();
+        let name = searcher.schema().get_field_name(field);
+        let shared = SHARED.iter().position(|s| *s == name);
         let mut infos = Vec::with_capacity(searcher.segment_readers().len());
+        let mut ords = Vec::with_capacity(infos.capacity());
         let (mut doc_freq, mut docs, mut tokens) = (0u64, 0u64, 0u64);
-        for reader in searcher.segment_readers() {
+        for (reader, g) in searcher.segment_readers().iter().zip(groups) {
             let inverted = reader.inverted_index(field)?;
             let info = inverted.get_term_info(term)?;
             doc_freq += info.as_ref().map_or(0, |i| u64::from(i.doc_freq));
             docs += u64::from(reader.max_doc());
             tokens += inverted.total_num_tokens();
+            ords.push(match (&info, shared, &g.0) {
+                (Some(_), Some(_), Some(_)) => {
+                    inverted.terms().term_ord(term.serialized_value_bytes())?
+                }
+                _ => None,
+            });
             infos.push(info);
         }
         let weight = Bm25Weight::for_one_term_without_explain(
@@ -101,6 +127,8 @@ impl Scoring {
             field,
             weight,
             infos,
+            shared,
+            ords,
         })
     }
 }
@@ -196,49 +224,75 @@ impl Matching {
     }
 }
 
-/// Scores one segment into `score`, `bits` and `hits`; `bound`, when given, is the segment's
-/// collector, which knows the page's length and ranking (see
-/// [`FacetTopSegment::threshold`]).
+/// Scores one segment into `a` and `hits`; `bound`, when given, is the segment's collector,
+/// which knows the page's length and ranking (see [`FacetTopSegment::threshold`]).
 ///
-/// Every term sets its clause bit on every posting (that decides matching and facet counts).
-/// High-weight terms are scored on every posting. Low-weight terms are read for their bits
-/// only (no frequencies, no score) and remembered per document in `low`; then, with a page
-/// bound, the `k`-th best partial score is a floor the page's last hit cannot fall below, and
-/// a document whose partial score plus the largest score its low terms could add stays under
-/// it cannot reach the page: only the others (usually a few hundred of tens of thousands)
-/// get their low terms scored, by seeking in those terms' postings. Scores of the others stay
-/// partial, which changes no page and no count. Without a bound (filters), or when more than
-/// a quarter of the matches are candidates, every low posting is scored.
+/// In a grouped segment ([`crate::groups`]), the terms of the shared fields are scored once
+/// per text group into `gscore` and `gbits`, which the listing adds to each document.
+///
+/// Every other term sets its clause bit on every posting (that decides matching and facet
+/// counts). High-weight terms are scored on every posting. Low-weight terms are read for their
+/// bits only (no frequencies, no score) and remembered per document in `low`; then, with a
+/// page bound, the `k`-th best partial score is a floor the page's last hit cannot fall
+/// below, and a document whose partial score plus the largest score its low terms could add
+/// stays under it cannot reach the page: only the others (usually a few hundred of tens of
+/// thousands) get their low terms scored, by seeking in those terms' postings. Scores of the
+/// others stay partial, which changes no page and no count. Without a bound (filters), or when
+/// more than a quarter of the matches are candidates, every low posting is scored.
 #[allow(clippy::too_many_arguments)]
 fn accumulate<B: Bits>(
     reader: &SegmentReader,
     ord: usize,
     terms: &[Scoring],
     m: &Matching,
+    groups: Option<&Groups>,
     bound: Option<&FacetTopSegment>,
-    score: &mut Vec<f32>,
-    bits: &mut Vec<B>,
+    a: &mut Arrays<B>,
     low: &mut Vec<u16>,
     hits: &mut Hits,
 ) -> tantivy::Result<()> {
     let max_doc = reader.max_doc();
     let n = max_doc as usize;
-    score.clear();
-    score.resize(n, 0.0);
-    bits.clear();
-    bits.resize(n, B::default());
-    let lows: Vec<&Scoring> = terms.iter().filter(|t| t.low).collect();
+    let grouped = |t: &Scoring| groups.is_some() && t.shared.is_some();
+    // The terms read per document in this segment, and the clause bits they can set.
+    let own: Vec<&Scoring> = terms
+        .iter()
+        .filter(|t| !grouped(t) && t.infos[ord].is_some())
+        .collect();
+    if !own.is_empty() || groups.is_none() {
+        a.score.clear();
+        a.score.resize(n, 0.0);
+        a.bits.clear();
+        a.bits.resize(n, B::default());
+    }
+    if let Some(g) = groups {
+        a.gscore.clear();
+        a.gscore.resize(g.len, 0.0);
+        a.gbits.clear();
+        a.gbits.resize(g.len, B::default());
+        for t in terms {
+            let (Some(s), Some(o)) = (t.shared, t.ords[ord]) else {
+                continue;
+            };
+            let f = &g.fields[s];
+            let b = B::from_u32(m.bit[t.clause]);
+            let (gs, tfs) = f.postings(o);
+            for (&gi, &tf) in gs.iter().zip(tfs) {
+                let gi = gi as usize;
+                a.gscore[gi] += t.weight.score(f.norms[gi], tf);
+                a.gbits[gi].or(b);
+            }
+        }
+    }
+    let lows: Vec<&Scoring> = own.iter().copied().filter(|t| t.low).collect();
     let prune = bound.is_some() && !lows.is_empty() && lows.len() <= MAX_LOW;
     if prune {
         low.clear();
         low.resize(n, 0);
     }
     let mut j = 0usize;
-    for t in terms {
-        let Some(info) = &t.infos[ord] else {
-            j += usize::from(t.low);
-            continue;
-        };
+    for t in &own {
+        let Some(info) = &t.infos[ord] else { continue };
         let b = B::from_u32(m.bit[t.clause]);
         if prune && t.low {
             let mut postings = reader
@@ -252,17 +306,46 @@ fn accumulate<B: Bits>(
                     break;
                 }
                 for &d in docs {
-                    bits[d as usize].or(b);
+                    a.bits[d as usize].or(b);
                     low[d as usize] |= lb;
                 }
                 postings.advance();
             }
             continue;
         }
-        j += usize::from(t.low);
-        score_all(reader, t, b, score, bits, info)?;
+        score_all(reader, t, b, &mut a.score, &mut a.bits, info)?;
     }
-    list(reader, m, score, bits, hits);
+    // A document's own score plus its group's (in this order everywhere).
+    let group_score = |a: &Arrays<B>, d: usize| {
+        groups.map_or(a.score[d], |g| a.score[d] + a.gscore[g.of[d] as usize])
+    };
+    // Slices captured by value, so the loops keep their pointers in registers.
+    let (bits, score) = (a.bits.as_slice(), a.score.as_slice());
+    let (gbits, gscore) = (a.gbits.as_slice(), a.gscore.as_slice());
+    match groups {
+        None => list(reader, n, hits, move |d| bits[d].ok(m), move |d| score[d]),
+        Some(g) => {
+            let of = g.of.as_slice();
+            if own.is_empty() {
+                list(
+                    reader,
+                    n,
+                    hits,
+                    move |d| gbits[of[d] as usize].ok(m),
+                    move |d| gscore[of[d] as usize],
+                );
+            } else {
+                let both = move |d: usize| {
+                    let mut b = bits[d];
+                    b.or(gbits[of[d] as usize]);
+                    b.ok(m)
+                };
+                list(reader, n, hits, both, move |d| {
+                    score[d] + gscore[of[d] as usize]
+                });
+            }
+        }
+    }
     if !prune {
         return Ok(());
     }
@@ -295,11 +378,11 @@ fn accumulate<B: Bits>(
         // would cost more than reading, so every low posting is scored.
         for t in &lows {
             if let Some(info) = &t.infos[ord] {
-                score_all(reader, t, B::default(), score, bits, info)?;
+                score_all(reader, t, B::default(), &mut a.score, &mut a.bits, info)?;
             }
         }
         for (d, s) in hits.docs.iter().zip(hits.scores.iter_mut()) {
-            *s = score[*d as usize];
+            *s = group_score(a, *d as usize);
         }
         return Ok(());
     }
@@ -323,7 +406,8 @@ fn accumulate<B: Bits>(
     Ok(())
 }
 
-fn norms_of(
+/// A field's norms (all 1 when it keeps none).
+pub(crate) fn norms_of(
     reader: &SegmentReader,
     field: tantivy::schema::Field,
     max_doc: DocId,
@@ -370,37 +454,43 @@ fn score_all<B: Bits>(
     Ok(())
 }
 
-/// Lists the live documents that match in `hits` (branch-free: every document is written,
-/// only matches advance), and as a bitset.
-fn list<B: Bits>(reader: &SegmentReader, m: &Matching, score: &[f32], bits: &[B], hits: &mut Hits) {
-    let n = bits.len();
+/// Lists the live documents among `0..n` that match (`ok(d)`) in `hits`, with their scores
+/// (`score(d)`), and as a bitset: first each word of 64 documents is computed without a
+/// branch, then only its set bits are listed and scored.
+fn list(
+    reader: &SegmentReader,
+    n: usize,
+    hits: &mut Hits,
+    ok: impl Fn(usize) -> bool,
+    score: impl Fn(usize) -> f32,
+) {
     let Hits {
         docs,
         scores,
         matched,
     } = hits;
     docs.clear();
-    docs.resize(n + 1, 0);
+    docs.reserve(n);
     scores.clear();
-    scores.resize(n + 1, 0.0);
+    scores.reserve(n);
     matched.clear();
     matched.resize(n.div_ceil(64), 0);
-    let mut k = 0usize;
     let alive = reader.alive_bitset();
-    let chunks = bits.chunks(64).zip(score.chunks(64));
-    for (w, (word, (bits, score))) in matched.iter_mut().zip(chunks).enumerate() {
+    for (w, word) in matched.iter_mut().enumerate() {
         let base = w * 64;
-        for (i, (&bd, &sc)) in bits.iter().zip(score).enumerate() {
-            let d = (base + i) as DocId;
-            docs[k] = d;
-            scores[k] = sc;
-            let ok = bd.ok(m) & alive.is_none_or(|a| a.is_alive(d));
-            *word |= u64::from(ok) << i;
-            k += usize::from(ok);
+        let mut x = 0u64;
+        for d in base..(base + 64).min(n) {
+            let live = alive.is_none_or(|a| a.is_alive(d as DocId));
+            x |= u64::from(ok(d) & live) << (d - base);
+        }
+        *word = x;
+        while x != 0 {
+            let d = base + x.trailing_zeros() as usize;
+            x &= x - 1;
+            docs.push(d as DocId);
+            scores.push(score(d));
         }
     }
-    docs.truncate(k);
-    scores.truncate(k);
 }
 
 /// Runs `plan` over every segment of `searcher` and collects the page.
@@ -408,26 +498,26 @@ pub fn execute(
     searcher: &Searcher,
     plan: &Plan,
     collector: &FacetTopCollector<'_>,
+    groups: &GroupCache,
 ) -> tantivy::Result<CollectedPage> {
     let m = Matching::of(plan);
+    let groups = searcher
+        .segment_readers()
+        .iter()
+        .map(|r| groups.get(r))
+        .collect::<tantivy::Result<Vec<_>>>()?;
     let mut terms = Vec::new();
     if !plan.all {
         for (i, c) in plan.clauses.iter().enumerate() {
             for (term, boost) in &c.terms {
-                terms.push(Scoring::new(searcher, i, term, *boost)?);
+                terms.push(Scoring::new(searcher, &groups, i, term, *boost)?);
             }
         }
     }
     let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
     SCRATCH.with(|s| -> tantivy::Result<()> {
         let mut s = s.borrow_mut();
-        let Scratch {
-            score,
-            bits8,
-            bits32,
-            low,
-            hits,
-        } = &mut *s;
+        let Scratch { a8, a32, low, hits } = &mut *s;
         for (ord, reader) in searcher.segment_readers().iter().enumerate() {
             let mut seg = collector.for_segment(ord as u32, reader)?;
             if plan.all {
@@ -440,10 +530,11 @@ pub fn execute(
                 hits.matched.clear();
             } else {
                 let bound = seg.can_bound().then_some(&seg);
+                let g = groups[ord].0.as_ref();
                 if m.counted() <= 8 {
-                    accumulate(reader, ord, &terms, &m, bound, score, bits8, low, hits)?;
+                    accumulate(reader, ord, &terms, &m, g, bound, a8, low, hits)?;
                 } else {
-                    accumulate(reader, ord, &terms, &m, bound, score, bits32, low, hits)?;
+                    accumulate(reader, ord, &terms, &m, g, bound, a32, low, hits)?;
                 }
             }
             let matched = (!hits.matched.is_empty()).then_some(hits.matched.as_slice());

@@ -13,6 +13,7 @@ use crate::SearchError;
 use crate::collector::{FacetCache, FacetTopCollector, Scored};
 use crate::doc::{DocStatus, IndexDoc};
 use crate::exec::execute;
+use crate::groups::GroupCache;
 use crate::highlight::{highlight_all, snippet_if_covered};
 use crate::query::{AnalysedQuery, QueryBuilder, analyse};
 use crate::request::{
@@ -59,6 +60,8 @@ pub struct SearchIndex {
     reader: IndexReader,
     /// Facet ordinals decoded per segment (see [`FacetCache`]).
     facets: FacetCache,
+    /// Text groups per segment (see [`crate::groups`]).
+    groups: GroupCache,
     pub(crate) applied: Mutex<std::collections::HashMap<String, chrono::DateTime<chrono::Utc>>>,
 }
 
@@ -107,6 +110,7 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             reader,
             facets: FacetCache::default(),
+            groups: GroupCache::default(),
             applied: Mutex::new(Default::default()),
         })
     }
@@ -157,8 +161,25 @@ impl SearchIndex {
         self.writer().commit()?;
         self.reader.reload()?;
         // Decode the new segments' facet arrays now rather than in the next search.
-        self.facets.refresh(&self.reader.searcher())?;
+        let searcher = self.reader.searcher();
+        self.facets.refresh(&searcher)?;
+        self.groups.refresh(&searcher)?;
         Ok(())
+    }
+
+    /// How many of the index's segments are searched by text group (see [`crate::groups`]).
+    pub fn grouped_segments(&self) -> usize {
+        let searcher = self.reader.searcher();
+        searcher
+            .segment_readers()
+            .iter()
+            .filter(|r| self.groups.get(r).is_ok_and(|g| g.0.is_some()))
+            .count()
+    }
+
+    /// Memory held by the decoded facet arrays and text groups, in bytes.
+    pub fn derived_bytes(&self) -> usize {
+        self.facets.heap_bytes() + self.groups.heap_bytes()
     }
 
     /// Procedures currently searchable.
@@ -188,10 +209,10 @@ impl SearchIndex {
             k: offset + limit,
             cache: &self.facets,
         };
-        let mut page = execute(&searcher, &builder.strict(), &collector)?;
+        let mut page = execute(&searcher, &builder.strict(), &collector, &self.groups)?;
         let mut relaxed = false;
         if page.total == 0 && q.required().count() > 1 {
-            page = execute(&searcher, &builder.relaxed(), &collector)?;
+            page = execute(&searcher, &builder.relaxed(), &collector, &self.groups)?;
             relaxed = true;
         }
         let mut hits = Vec::new();
@@ -393,14 +414,14 @@ pub mod profile {
             let a = searcher.search(query.as_ref(), &collector)?;
             let tantivy = t.elapsed();
             let t = Instant::now();
-            let b = execute(&searcher, &plan, &collector)?;
+            let b = execute(&searcher, &plan, &collector, &self.groups)?;
             let exec = t.elapsed();
             let mut same = same_page(&a, &b);
             if a.total == 0 && q.required().count() > 1 {
                 // The relaxed pass (not timed).
                 let relaxed = QueryBuilder::new(&self.fields, &q).relaxed();
                 let a = searcher.search(relaxed.to_query().as_ref(), &collector)?;
-                let b = execute(&searcher, &relaxed, &collector)?;
+                let b = execute(&searcher, &relaxed, &collector, &self.groups)?;
                 same &= same_page(&a, &b);
             }
             Ok(([build, count, scored, tantivy, exec], same))

@@ -38,11 +38,13 @@ pub mod analysis;
 pub mod collector;
 pub mod doc;
 pub mod exec;
+pub mod groups;
 pub mod highlight;
 pub mod index;
 pub mod query;
 pub mod request;
 pub mod schema;
+pub mod segments;
 pub mod sync;
 pub mod tokenizer;
 

@@ -236,11 +236,13 @@ impl<'a> QueryBuilder<'a> {
         let mut c = vec![
             term(f.name_folded, &w.folded, weight::NAME_FOLDED),
             term(f.meta_folded, &w.folded, weight::META_FOLDED),
+            term(f.agency_folded, &w.folded, weight::META_FOLDED),
             term(f.body_folded, &w.folded, weight::BODY),
         ];
         if w.exact != w.folded {
             c.push(term(f.name_exact, &w.exact, weight::NAME_EXACT));
             c.push(term(f.meta_exact, &w.exact, weight::META_EXACT));
+            c.push(term(f.agency_exact, &w.exact, weight::META_EXACT));
         }
         // One-letter prefixes would match most of the catalogue: only type-ahead uses them.
         let n = w.folded.chars().count();

@@ -17,6 +17,18 @@ pub const TOK_BIGRAM: &str = "vi_bigram";
 /// Tokenizer name: folded edge n-grams.
 pub const TOK_EDGE: &str = "vi_edge";
 
+/// The fields whose text is identical among the documents of one [`Fields::text_group`]
+/// (name, `meta` and `body`; not the agencies, codes or facets), in a fixed order.
+pub const SHARED: [&str; 7] = [
+    "name_exact",
+    "name_folded",
+    "name_bigram",
+    "name_edge",
+    "meta_exact",
+    "meta_folded",
+    "body_folded",
+];
+
 /// Handles to every field of the index.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
@@ -30,12 +42,22 @@ pub struct Fields {
     pub name_bigram: Field,
     /// Name, folded edge n-grams (type-ahead).
     pub name_edge: Field,
-    /// Sector, subjects, agencies, results, legal titles: exact.
+    /// Sector, subjects, results, legal titles, description: exact.
     pub meta_exact: Field,
     /// The same, folded.
     pub meta_folded: Field,
     /// Steps, dossier components, requirements: folded only (low weight).
     pub body_folded: Field,
+    /// Agencies (competent, executing, authorised, coordinating, and localisations'
+    /// executing agencies): exact. Kept apart from `meta` because they are what differs
+    /// between the provinces' copies of one procedure (see [`Fields::text_group`]).
+    pub agency_exact: Field,
+    /// The same, folded.
+    pub agency_folded: Field,
+    /// A hash of every text of the [`SHARED`] fields: documents with the same value hold the
+    /// same terms there (the copies of one procedure published by many provinces), so the
+    /// executor reads those fields' postings once per group (see `crate::groups`).
+    pub text_group: Field,
     /// Codes, local service codes, legal document numbers as folded keywords.
     pub keys: Field,
     /// Every prefix (≥ 4 characters) of the keys, for partial lookups ("1.0000", "123/2015").
@@ -90,6 +112,9 @@ impl Fields {
             meta_exact: b.add_text_field("meta_exact", text(TOK_EXACT, false)),
             meta_folded: b.add_text_field("meta_folded", text(TOK_FOLDED, false)),
             body_folded: b.add_text_field("body_folded", text(TOK_FOLDED, false)),
+            agency_exact: b.add_text_field("agency_exact", text(TOK_EXACT, false)),
+            agency_folded: b.add_text_field("agency_folded", text(TOK_FOLDED, false)),
+            text_group: b.add_u64_field("text_group", FAST),
             keys: b.add_text_field("keys", keyword()),
             key_prefixes: b.add_text_field("key_prefixes", keyword()),
             sector: b.add_text_field("sector", STORED),

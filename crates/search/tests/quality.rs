@@ -52,20 +52,46 @@ fn judged_queries_reach_recall_at_5_of_at_least_0_95() {
 /// segments with deleted documents.
 #[test]
 fn the_executor_returns_the_same_pages_as_tantivy() {
-    use thutuc_domain::procedure::Level;
-    use thutuc_search::DocStatus;
+    for copies in [false, true] {
+        let idx = index_in_segments(copies);
+        assert_eq!(idx.grouped_segments() > 0, copies);
+        same_pages_as_tantivy(&idx, copies);
+    }
+}
+
+/// The real records in segments of 200, every 17th deleted; with `copies`, each record also
+/// published by three provinces (own code, owner, agencies and localisation), as the
+/// national catalogue repeats provincial procedures, so that segments are grouped by text.
+fn index_in_segments(copies: bool) -> SearchIndex {
     let docs = real_data::docs();
     let idx = SearchIndex::in_memory().expect("index");
     for chunk in docs.chunks(200) {
         for d in chunk {
             idx.upsert(d).expect("upsert");
+            for p in (1..=3).filter(|_| copies) {
+                let mut c = d.clone();
+                c.code = format!("{}.p{p}", d.code);
+                c.owner_org = format!("tinh-{p:02}");
+                c.agencies = vec![format!("Ủy ban nhân dân tỉnh số {p}")];
+                c.provinces = vec![format!("tinh-{p:02}")];
+                idx.upsert(&c).expect("upsert");
+            }
         }
         idx.commit().expect("commit");
     }
     for d in docs.iter().step_by(17) {
         idx.delete(&d.code).expect("delete");
+        if copies {
+            idx.delete(&format!("{}.p2", d.code)).expect("delete");
+        }
     }
     idx.commit().expect("commit");
+    idx
+}
+
+fn same_pages_as_tantivy(idx: &SearchIndex, copies: bool) {
+    use thutuc_domain::procedure::Level;
+    use thutuc_search::DocStatus;
     let mut queries: Vec<String> = judged::load().into_iter().map(|j| j.query).collect();
     queries.extend(
         [
@@ -90,58 +116,76 @@ fn the_executor_returns_the_same_pages_as_tantivy() {
             }
             let (_, same) = idx.profile(&req).expect("profile");
             if !same {
-                differing.push((q.clone(), filtered));
+                differing.push((q.clone(), filtered, copies));
             }
         }
     }
     assert!(differing.is_empty(), "pages differ for {differing:?}");
 }
 
-/// Pruning the low-weight terms (metadata, steps, dossiers) must not change the page when
-/// they decide it: 400 procedures whose names hold the query words and grow longer (so their
-/// name scores fall), the longer-named ones with the words again and again in their steps and
-/// metadata. The page is then made of documents whose name scores alone are below the
-/// page's floor; it must be tantivy's.
+/// Pruning the low-weight terms must not change the page when they decide it: 400
+/// procedures whose names hold the query words and grow longer (so their name scores fall),
+/// the longer-named ones with the words again and again in their low-weight fields. The page
+/// is then made of documents whose name scores alone are below the page's floor; it must be
+/// tantivy's. Twice: with every text distinct (metadata, steps and dossiers are read per
+/// document and pruned) and with 40 texts shared by ten procedures each, whose agencies also
+/// repeat the words (the shared fields are read per text group, the agencies are pruned).
 #[test]
 fn low_weight_fields_that_decide_the_page_are_scored() {
     use thutuc_domain::procedure::{Level, ProcedureKind};
     use thutuc_search::{DocStatus, IndexDoc};
-    let idx = SearchIndex::in_memory().expect("index");
-    for i in 0..400usize {
-        let filler = "thuộc thẩm quyền ủy ban ".repeat(i % 40);
-        let words = (i % 40) / 4;
-        idx.upsert(&IndexDoc {
-            code: format!("9.{i:06}"),
-            kind: ProcedureKind::External,
-            owner_org: format!("org-{}", i % 7),
-            status: if i % 13 == 0 {
-                DocStatus::Abolished
+    for grouped in [false, true] {
+        let idx = SearchIndex::in_memory().expect("index");
+        for i in 0..400usize {
+            let filler = "thuộc thẩm quyền ủy ban ".repeat(i % 40);
+            let words = (i % 40) / 4;
+            let own = if grouped {
+                String::new()
             } else {
-                DocStatus::InForce
-            },
-            name: format!("Cấp giấy phép kinh doanh {filler}"),
-            sector: "Thương mại".into(),
-            sector_id: "thuong-mai".into(),
-            levels: vec![Level::Province],
-            local_codes: vec![],
-            provinces: vec![],
-            meta: vec!["giấy phép kinh doanh ".repeat(words)],
-            legal_numbers: vec![],
-            body: vec![format!(
-                "nộp {}",
-                "hồ sơ cấp giấy phép kinh doanh ".repeat(words * 3)
-            )],
-        })
-        .expect("upsert");
-        if i % 100 == 99 {
-            idx.commit().expect("commit");
+                format!(" số {i}")
+            };
+            idx.upsert(&IndexDoc {
+                code: format!("9.{i:06}"),
+                kind: ProcedureKind::External,
+                owner_org: format!("org-{}", i % 7),
+                status: if i % 13 == 0 {
+                    DocStatus::Abolished
+                } else {
+                    DocStatus::InForce
+                },
+                name: format!("Cấp giấy phép kinh doanh {filler}{own}"),
+                sector: "Thương mại".into(),
+                sector_id: "thuong-mai".into(),
+                levels: vec![Level::Province],
+                local_codes: vec![],
+                provinces: vec![],
+                meta: vec!["giấy phép kinh doanh ".repeat(words)],
+                agencies: vec![format!(
+                    "Sở {} {}",
+                    i % 7,
+                    "cấp giấy phép kinh doanh ".repeat((i * 7) % 11)
+                )],
+                legal_numbers: vec![],
+                body: vec![format!(
+                    "nộp {}",
+                    "hồ sơ cấp giấy phép kinh doanh ".repeat(words * 3)
+                )],
+            })
+            .expect("upsert");
+            if i % 200 == 199 {
+                idx.commit().expect("commit");
+            }
         }
-    }
-    idx.commit().expect("commit");
-    for q in ["giay phep kinh doanh", "cấp giấy phép", "kinh doanh"] {
-        for limit in [1, 5, 10, 30] {
-            let (_, same) = idx.profile(&SearchRequest::new(q, limit)).expect("profile");
-            assert!(same, "pages differ for {q:?}, limit {limit}");
+        idx.commit().expect("commit");
+        assert_eq!(idx.grouped_segments() > 0, grouped);
+        for q in ["giay phep kinh doanh", "cấp giấy phép", "kinh doanh"] {
+            for limit in [1, 5, 10, 30] {
+                let (_, same) = idx.profile(&SearchRequest::new(q, limit)).expect("profile");
+                assert!(
+                    same,
+                    "pages differ for {q:?}, limit {limit}, grouped {grouped}"
+                );
+            }
         }
     }
 }
@@ -169,6 +213,7 @@ fn a_value_listed_twice_counts_its_procedure_once() {
             local_codes: vec![],
             provinces: provinces.into_iter().map(String::from).collect(),
             meta: vec![],
+            agencies: vec![],
             legal_numbers: vec![],
             body: vec![],
         })
