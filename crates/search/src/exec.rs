@@ -361,16 +361,20 @@ fn accumulate<B: Bits>(
         }
     }
     let floor = bound.and_then(|b| b.threshold(&hits.docs, &hits.scores));
+    let floor = floor.unwrap_or(f32::NEG_INFINITY);
+    // Rounding margin: the real sum is added in another order than this bound.
+    let reaches = |s: f32, most: f32| s + most * (1.0 + 1e-4) + 1e-6 >= floor;
+    // Only a document within all the low terms' scores of the floor can reach it: the cheap
+    // test on the score first (most documents fail it), then its own low terms.
+    let all = most[0][255] + most[1][255];
     let mut candidates: Vec<usize> = Vec::new();
     for (i, (&d, &s)) in hits.docs.iter().zip(&hits.scores).enumerate() {
-        let l = low[d as usize];
-        if l == 0 {
-            continue;
-        }
-        let most = most[0][usize::from(l & 0xff)] + most[1][usize::from(l >> 8)];
-        // Rounding margin: the real sum is added in another order than this bound.
-        if floor.is_none_or(|f| s + most * (1.0 + 1e-4) + 1e-6 >= f) {
-            candidates.push(i);
+        if reaches(s, all) {
+            let l = low[d as usize];
+            let most = most[0][usize::from(l & 0xff)] + most[1][usize::from(l >> 8)];
+            if l != 0 && reaches(s, most) {
+                candidates.push(i);
+            }
         }
     }
     if candidates.len() * 4 > hits.docs.len() {
