@@ -27,6 +27,16 @@ fn main() {
         ..Default::default()
     })
     .expect("open index");
+    // The first search decodes the per-segment data (facet arrays, text groups), as a
+    // server's first commit does: timed on its own.
+    let t = Instant::now();
+    let _ = idx.search(&SearchRequest::new("", 1));
+    eprintln!(
+        "per-segment data built in {:.0} ms: {} grouped segment(s), {:.1} MB",
+        t.elapsed().as_secs_f64() * 1000.0,
+        idx.grouped_segments(),
+        idx.derived_bytes() as f64 / 1e6
+    );
     let text = std::fs::read_to_string(&args[2]).expect("queries");
     let qs: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     eprintln!(
