@@ -254,8 +254,10 @@ impl IndexDoc {
 
     /// The group of documents whose [`Fields::shared`] fields hold the same texts: a hash of
     /// the name, `meta` and `body` (each text and each list delimited, so that moving a text
-    /// from one list to the next changes the hash). A collision is caught when the groups are
-    /// built (`crate::groups`), which then keep the documents apart.
+    /// from one list to the next changes the hash). When the groups are built
+    /// (`crate::groups`), a document whose field lengths differ from its group's is kept apart;
+    /// a collision between texts of equal lengths would go unnoticed (about one chance in
+    /// 10^9 for 100,000 distinct texts of 64-bit hashes).
     pub fn text_group(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = std::hash::DefaultHasher::new();

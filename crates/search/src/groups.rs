@@ -16,7 +16,7 @@
 //! A group is represented by its first document; deleted documents stay in their group (the
 //! listing skips them) and the representative's text stays the group's text even when it is
 //! deleted, so deletes change nothing here. Two documents whose hashes collide but whose
-//! fieldnorms differ are kept in separate groups. Segments where grouping would not at least
+//! fieldnorms differ are kept in separate groups (see `IndexDoc::text_group`). Segments where grouping would not at least
 //! halve the postings, and small ones, are not grouped: their shared terms are read per
 //! document as before.
 
