@@ -7,6 +7,8 @@
 //! combination on every posting. Here each term's postings are read block by block and added
 //! into two dense per-segment arrays, the score and a bit per required/core clause; one scan
 //! of the segment then hands every document whose bits satisfy the plan to the collector.
+//! In a segment grouped by text ([`crate::groups`]), the terms of the shared fields are read
+//! once per distinct text instead of once per document.
 //! Scores are tantivy's own BM25 per term ([`Bm25Weight`] with the searcher's statistics and
 //! the clause weight applied as tantivy's boost), so results are the same as running
 //! [`Plan::to_query`] through tantivy (tested in `tests/quality.rs`), up to the order in which a
@@ -254,7 +256,7 @@ fn accumulate<B: Bits>(
     let max_doc = reader.max_doc();
     let n = max_doc as usize;
     let grouped = |t: &Scoring| groups.is_some() && t.shared.is_some();
-    // The terms read per document in this segment, and the clause bits they can set.
+    // The terms read per document in this segment (not through text groups), with postings.
     let own: Vec<&Scoring> = terms
         .iter()
         .filter(|t| !grouped(t) && t.infos[ord].is_some())
