@@ -16,14 +16,14 @@
 //! A group is represented by its first document; deleted documents stay in their group (the
 //! listing skips them) and the representative's text stays the group's text even when it is
 //! deleted, so deletes change nothing here. Two documents whose hashes collide but whose
-//! fieldnorms differ are kept in separate groups (see `IndexDoc::text_group`). Segments where grouping would not at least
-//! halve the postings, and small ones, are not grouped: their shared terms are read per
-//! document as before.
+//! fieldnorms differ are kept in separate groups (see `IndexDoc::text_group`). Segments where
+//! grouping would not at least halve the documents, and small ones, are not grouped: their
+//! shared terms are read per document as before.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, SegmentReader};
 
 use crate::schema::SHARED;
@@ -46,7 +46,6 @@ pub struct Groups {
     pub of: Vec<u32>,
     /// Number of groups.
     pub len: usize,
-
     /// Per [`SHARED`] field, in that order.
     pub fields: Vec<GroupField>,
 }
@@ -54,8 +53,6 @@ pub struct Groups {
 /// One shared field's postings over groups.
 #[derive(Debug)]
 pub struct GroupField {
-    /// The field.
-    pub field: Field,
     /// Each group's fieldnorm id.
     pub norms: Vec<u8>,
     /// Per term ordinal, where its postings start in `groups` / `tfs` (one more entry).
@@ -80,11 +77,6 @@ impl GroupField {
 }
 
 impl Groups {
-    /// The position of `field` among the [`SHARED`] fields.
-    pub fn shared_index(&self, field: Field) -> Option<usize> {
-        self.fields.iter().position(|f| f.field == field)
-    }
-
     fn build(reader: &SegmentReader) -> tantivy::Result<Option<Self>> {
         let n = reader.max_doc();
         if n < MIN_DOCS {
@@ -165,7 +157,6 @@ impl Groups {
             }
             start.push(groups.len() as u32);
             out.push(GroupField {
-                field,
                 norms: reps.iter().map(|&r| norm.fieldnorm_id(r)).collect(),
                 start,
                 groups,

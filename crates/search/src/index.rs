@@ -99,7 +99,12 @@ impl SearchIndex {
             Some(dir) => {
                 std::fs::create_dir_all(dir).map_err(|e| SearchError::Io(e.to_string()))?;
                 let mmap = tantivy::directory::MmapDirectory::open(dir)?;
-                let index = builder.open_or_create(mmap)?;
+                let index = builder.open_or_create(mmap).map_err(|e| match e {
+                    tantivy::TantivyError::SchemaError(_) => {
+                        SearchError::SchemaMismatch(dir.display().to_string())
+                    }
+                    e => e.into(),
+                })?;
                 if index.schema() != schema {
                     return Err(SearchError::SchemaMismatch(dir.display().to_string()));
                 }

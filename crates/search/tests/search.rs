@@ -253,6 +253,28 @@ fn an_on_disk_index_survives_reopening() {
     assert_eq!(codes(&idx, "khai tu"), ["1.000001"]);
 }
 
+/// An index directory built with another schema (an older version) is refused with a clear
+/// error, not opened.
+#[test]
+fn an_index_of_another_schema_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut b = tantivy::schema::Schema::builder();
+    b.add_text_field("code", tantivy::schema::STRING);
+    let mmap = tantivy::directory::MmapDirectory::open(dir.path()).expect("dir");
+    tantivy::Index::create(mmap, b.build(), Default::default()).expect("old index");
+    let err = SearchIndex::open(thutuc_search::SearchConfig {
+        dir: Some(dir.path().to_path_buf()),
+        writer_threads: 1,
+        writer_memory: 20 * 1024 * 1024,
+        search_threads: 1,
+    })
+    .expect_err("a different schema");
+    assert!(
+        matches!(err, thutuc_search::SearchError::SchemaMismatch(_)),
+        "{err}"
+    );
+}
+
 fn shared() -> &'static SearchIndex {
     static IDX: std::sync::OnceLock<SearchIndex> = std::sync::OnceLock::new();
     IDX.get_or_init(fixture)
