@@ -58,8 +58,15 @@ async fn public_pages_render_in_vietnamese_with_security_headers() {
     assert!(r.headers().contains_key("referrer-policy"));
     let search = app.get("/tim-kiem?q=dang+ky+khai+sinh", None).await;
     assert!(
-        search.body.contains("<mark>đăng</mark>"),
-        "accent-insensitive highlight"
+        search.body.contains("<mark>đăng ký khai sinh</mark>"),
+        "accent-insensitive highlight, adjacent words marked together"
+    );
+    // A word found only outside the name is shown in a highlighted fragment of that field.
+    let other = app.get("/tim-kiem?q=khai+sinh+mot+cua", None).await;
+    assert!(
+        other.body.contains("<p class=\"snippet\">…")
+            && other.body.contains("bộ phận <mark>một cửa</mark>"),
+        "snippet of another field"
     );
     assert!(search.body.contains(&format!("/thu-tuc/{BIRTH}")));
     assert!(

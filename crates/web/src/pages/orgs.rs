@@ -11,7 +11,7 @@ use crate::pages::context::{Base, Ctx};
 use crate::pages::error::{PageError, PageResult, html};
 use crate::pages::fmt;
 use crate::pages::home::{DecisionLine, Link, decision_lines};
-use crate::pages::search::{PAGE_SIZE, ResultRow, SearchQuery, find, highlight};
+use crate::pages::search::{PAGE_SIZE, ResultRow, SearchQuery, find};
 use crate::state::AppState;
 use crate::views::ProcedureListQuery;
 
@@ -113,8 +113,7 @@ pub async fn show<S: Store>(
         .collect();
     units.sort_by_key(|l| text::sort_key(&l.label));
     units.truncate(60);
-    let pages = ((found.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let lang = ctx.lang;
+    let pages = ((found.page.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let t = OrgPage {
         b: ctx.base(org.name.clone(), "orgs"),
         kind: org.kind.label_vi().to_string(),
@@ -123,18 +122,12 @@ pub async fn show<S: Store>(
             label: p.name.clone(),
         }),
         units,
-        total: found.total,
+        total: found.page.total,
         rows: found
+            .page
             .items
             .iter()
-            .map(|p| ResultRow {
-                code: p.code.to_string(),
-                name: highlight(&p.name, ""),
-                sector: p.sector.clone(),
-                owner: org.name.clone(),
-                levels: p.levels.iter().map(|l| lang.t(fmt::level_key(l))).collect(),
-                abolished: p.abolished,
-            })
+            .map(|p| ResultRow::new(&ctx, p, None, org.name.clone()))
             .collect(),
         lines: decision_lines(&st, decisions.items),
         prev_href: (page > 1).then(|| format!("/co-quan/{id}?trang={}", page - 1)),

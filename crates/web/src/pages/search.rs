@@ -22,100 +22,82 @@ pub const PAGE_SIZE: i64 = 20;
 /// Runs a procedure query: text queries go to the search index (ranked, accent-insensitive),
 /// plain listings to the store. The one function that decides where portal queries go; an
 /// index failure falls back to the store's filter so the portal keeps answering.
-pub async fn find<S: Store>(
-    st: &AppState<S>,
-    q: &ProcedureListQuery,
-) -> WebResult<Page<ProcedureSummary>> {
-    Ok(find_with_facets(st, q).await?.0)
-}
-
-/// Like [`find`], with the index's facet counts for text queries.
-pub async fn find_with_facets<S: Store>(
-    st: &AppState<S>,
-    q: &ProcedureListQuery,
-) -> WebResult<(Page<ProcedureSummary>, Option<thutuc_search::Facets>)> {
+pub async fn find<S: Store>(st: &AppState<S>, q: &ProcedureListQuery) -> WebResult<Found> {
     let f = crate::api::procedures::filter_from_query(st, q)?;
     if f.q.as_deref().is_some_and(|t| !t.trim().is_empty()) {
         let req = crate::api::procedures::search_request(&f);
         let r = req.clone();
         match crate::api::procedures::run_search(st.search.clone(), move |s| s.search(&r)).await {
             Ok(resp) => {
-                let items = resp
-                    .hits
-                    .into_iter()
-                    .filter_map(|h| {
-                        Some(ProcedureSummary {
-                            code: thutuc_domain::TthcCode::parse(&h.code).ok()?,
-                            name: h.name,
-                            kind: h.kind,
-                            owner_org: h.owner_org,
-                            sector: h.sector,
-                            levels: h.levels.iter().map(|l| l.as_str().to_string()).collect(),
-                            abolished: h.status == thutuc_search::DocStatus::Abolished,
-                            current_seq: None,
-                            draft_seq: None,
-                        })
-                    })
-                    .collect();
+                let mut items = Vec::with_capacity(resp.hits.len());
+                let mut marks = Vec::with_capacity(resp.hits.len());
+                for h in resp.hits {
+                    let Ok(code) = thutuc_domain::TthcCode::parse(&h.code) else {
+                        continue;
+                    };
+                    items.push(ProcedureSummary {
+                        code,
+                        name: h.name,
+                        kind: h.kind,
+                        owner_org: h.owner_org,
+                        sector: h.sector,
+                        levels: h.levels.iter().map(|l| l.as_str().to_string()).collect(),
+                        abolished: h.status == thutuc_search::DocStatus::Abolished,
+                        current_seq: None,
+                        draft_seq: None,
+                    });
+                    marks.push(h.highlights);
+                }
                 let page = Page {
                     items,
                     total: resp.total as i64,
                     limit: req.limit as i64,
                     offset: req.offset as i64,
                 };
-                return Ok((page, Some(resp.facets)));
+                return Ok(Found {
+                    page,
+                    facets: Some(resp.facets),
+                    marks,
+                });
             }
             Err(e) => tracing::warn!(error = %e, "search index failed; listing from the store"),
         }
     }
-    Ok((st.store.list_procedures(&f).await?, None))
+    Ok(Found {
+        page: st.store.list_procedures(&f).await?,
+        facets: None,
+        marks: Vec::new(),
+    })
 }
 
-/// A piece of text, highlighted or not.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Seg {
-    /// The text.
-    pub text: String,
-    /// Matches a query word.
-    pub hit: bool,
+/// What a query found.
+pub struct Found {
+    /// The page of procedures.
+    pub page: Page<ProcedureSummary>,
+    /// The index's facet counts (text queries answered by the index only).
+    pub facets: Option<thutuc_search::Facets>,
+    /// Per item of `page`, the index's highlighted name and snippet (escaped HTML), marked
+    /// with the same analysis as the search itself; empty for plain listings.
+    pub marks: Vec<thutuc_search::Highlights>,
 }
 
-/// Splits `s` into segments marking every accent-insensitive occurrence of the words of `q`.
-pub fn highlight(s: &str, q: &str) -> Vec<Seg> {
-    let chars: Vec<char> = s.chars().collect();
-    let mut folded = String::new();
-    let mut owner: Vec<usize> = Vec::new(); // folded byte -> original char index
-    for (i, &c) in chars.iter().enumerate() {
-        text::fold_char_into(c, &mut folded);
-        owner.resize(folded.len(), i);
+impl Found {
+    /// The page's result lines, highlighted when the index answered.
+    pub fn rows<S: Store>(&self, st: &AppState<S>, ctx: &Ctx) -> Vec<ResultRow> {
+        let tree = st.tree();
+        self.page
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let owner = tree
+                    .get(&p.owner_org)
+                    .map(|o| o.name.clone())
+                    .unwrap_or_default();
+                ResultRow::new(ctx, p, self.marks.get(i), owner)
+            })
+            .collect()
     }
-    let mut hit = vec![false; chars.len()];
-    for word in text::fold(q)
-        .split_whitespace()
-        .filter(|w| w.chars().count() >= 2)
-    {
-        let mut from = 0;
-        while let Some(pos) = folded[from..].find(word) {
-            let start = from + pos;
-            for b in start..start + word.len() {
-                if let Some(&i) = owner.get(b) {
-                    hit[i] = true;
-                }
-            }
-            from = start + word.len().max(1);
-        }
-    }
-    let mut out: Vec<Seg> = Vec::new();
-    for (c, h) in chars.into_iter().zip(hit) {
-        match out.last_mut() {
-            Some(last) if last.hit == h => last.text.push(c),
-            _ => out.push(Seg {
-                text: c.to_string(),
-                hit: h,
-            }),
-        }
-    }
-    out
 }
 
 /// One result line.
@@ -123,8 +105,11 @@ pub fn highlight(s: &str, q: &str) -> Vec<Seg> {
 pub struct ResultRow {
     /// Code.
     pub code: String,
-    /// Name in segments.
-    pub name: Vec<Seg>,
+    /// The name as HTML: escaped, with the query's words in `<mark>` when a search found it.
+    pub name_html: String,
+    /// A highlighted fragment of another field (HTML), when the name does not show every
+    /// word of the query.
+    pub snippet_html: Option<String>,
     /// Field.
     pub sector: String,
     /// Owner's name.
@@ -135,31 +120,36 @@ pub struct ResultRow {
     pub abolished: bool,
 }
 
-fn rows<S: Store>(
-    st: &AppState<S>,
-    ctx: &Ctx,
-    items: &[ProcedureSummary],
-    q: &str,
-) -> Vec<ResultRow> {
-    let tree = st.tree();
-    items
-        .iter()
-        .map(|p| ResultRow {
+impl ResultRow {
+    /// The line of `p`, with the index's highlights when there are any.
+    pub fn new(
+        ctx: &Ctx,
+        p: &ProcedureSummary,
+        mark: Option<&thutuc_search::Highlights>,
+        owner: String,
+    ) -> Self {
+        let name_html = match mark {
+            Some(m) => m.name.clone(),
+            None => {
+                let mut out = String::with_capacity(p.name.len() + 16);
+                thutuc_search::highlight::escape_html(&p.name, &mut out);
+                out
+            }
+        };
+        Self {
             code: p.code.to_string(),
-            name: highlight(&p.name, q),
+            name_html,
+            snippet_html: mark.and_then(|m| m.other.clone()),
             sector: p.sector.clone(),
-            owner: tree
-                .get(&p.owner_org)
-                .map(|o| o.name.clone())
-                .unwrap_or_default(),
+            owner,
             levels: p
                 .levels
                 .iter()
                 .map(|l| ctx.lang.t(fmt::level_key(l)))
                 .collect(),
             abolished: p.abolished,
-        })
-        .collect()
+        }
+    }
 }
 
 #[derive(Template)]
@@ -186,7 +176,7 @@ pub async fn suggest<S: Store>(
     if text.chars().count() < 2 {
         return html(&Suggest { rows: vec![] });
     }
-    let page = find(
+    let found = find(
         &st,
         &ProcedureListQuery {
             q: Some(text.chars().take(200).collect()),
@@ -196,7 +186,7 @@ pub async fn suggest<S: Store>(
     )
     .await?;
     html(&Suggest {
-        rows: rows(&st, &ctx, &page.items, text),
+        rows: found.rows(&st, &ctx),
     })
 }
 
@@ -294,11 +284,11 @@ pub async fn results<S: Store>(
         limit: Some(PAGE_SIZE),
         offset: Some((page - 1) * PAGE_SIZE),
     };
-    let (found, facets) = find_with_facets(&st, &q).await?;
-    let fc = facets.as_ref();
+    let found = find(&st, &q).await?;
+    let fc = found.facets.as_ref();
     let lang = ctx.lang;
     let text = q.q.clone().unwrap_or_default();
-    let pages = ((found.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let pages = ((found.page.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let href = |p: i64| {
         let mut s = form_urlencoded::Serializer::new(String::new());
         for (k, v) in [
@@ -352,8 +342,8 @@ pub async fn results<S: Store>(
     };
     let t = SearchPage {
         b: ctx.base(title, "search"),
-        total: found.total,
-        rows: rows(&st, &ctx, &found.items, &text),
+        total: found.page.total,
+        rows: found.rows(&st, &ctx),
         levels: opts(
             [
                 Level::Ministry,
@@ -393,22 +383,4 @@ pub async fn results<S: Store>(
         q: text,
     };
     html(&t)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn highlights_ignore_diacritics_and_keep_the_original_text() {
-        let segs = highlight("Đăng ký khai sinh", "dang ky");
-        let marked: Vec<&str> = segs
-            .iter()
-            .filter(|s| s.hit)
-            .map(|s| s.text.as_str())
-            .collect();
-        assert_eq!(marked, vec!["Đăng", "ký"]);
-        let joined: String = segs.iter().map(|s| s.text.as_str()).collect();
-        assert_eq!(joined, "Đăng ký khai sinh");
-    }
 }
