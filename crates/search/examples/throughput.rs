@@ -32,9 +32,10 @@ fn main() {
     let t = Instant::now();
     let _ = idx.search(&SearchRequest::new("", 1));
     eprintln!(
-        "per-segment data built in {:.0} ms: {} grouped segment(s), {:.1} MB",
+        "per-segment data built in {:.0} ms: segments grouped by text {}, by agencies {}, {:.1} MB",
         t.elapsed().as_secs_f64() * 1000.0,
-        idx.grouped_segments(),
+        idx.grouped_segments()[0],
+        idx.grouped_segments()[1],
         idx.derived_bytes() as f64 / 1e6
     );
     let text = std::fs::read_to_string(&args[2]).expect("queries");

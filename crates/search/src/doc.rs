@@ -222,6 +222,7 @@ impl IndexDoc {
             d.add_text(f.agency_folded, a);
         }
         d.add_u64(f.text_group, self.text_group());
+        d.add_u64(f.agency_group, self.agency_group());
         let mut prefixes = Vec::new();
         for k in self.key_terms() {
             let chars: Vec<(usize, char)> = k.char_indices().collect();
@@ -252,9 +253,9 @@ impl IndexDoc {
         d
     }
 
-    /// The group of documents whose [`Fields::shared`] fields hold the same texts: a hash of
-    /// the name, `meta` and `body` (each text and each list delimited, so that moving a text
-    /// from one list to the next changes the hash). When the groups are built
+    /// The group of documents whose [`SHARED`](crate::schema::SHARED) fields hold the same
+    /// texts: a hash of the name, `meta` and `body` (each text and each list delimited, so that
+    /// moving a text from one list to the next changes the hash). When the groups are built
     /// (`crate::groups`), a document whose field lengths differ from its group's is kept apart;
     /// a collision between texts of equal lengths would go unnoticed (about one chance in
     /// 10^9 for 100,000 distinct texts of 64-bit hashes).
@@ -264,6 +265,15 @@ impl IndexDoc {
         self.name.hash(&mut h);
         self.meta.hash(&mut h);
         self.body.hash(&mut h);
+        h.finish()
+    }
+
+    /// The group of documents with the same agencies (the [`AGENCY`](crate::schema::AGENCY)
+    /// fields), checked as [`Self::text_group`] is.
+    pub fn agency_group(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        self.agencies.hash(&mut h);
         h.finish()
     }
 

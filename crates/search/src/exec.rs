@@ -7,8 +7,8 @@
 //! combination on every posting. Here each term's postings are read block by block and added
 //! into two dense per-segment arrays, the score and a bit per required/core clause; one scan
 //! of the segment then hands every document whose bits satisfy the plan to the collector.
-//! In a segment grouped by text ([`crate::groups`]), the terms of the shared fields are read
-//! once per distinct text instead of once per document.
+//! In a segment grouped by text and by agencies ([`crate::groups`]), the terms of those fields
+//! are read once per distinct text or list of agencies instead of once per document.
 //! Scores are tantivy's own BM25 per term ([`Bm25Weight`] with the searcher's statistics and
 //! the clause weight applied as tantivy's boost), so results are the same as running
 //! [`Plan::to_query`] through tantivy (tested in `tests/quality.rs`), up to the order in which a
@@ -26,9 +26,8 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Searcher, SegmentReader};
 
 use crate::collector::{CollectedPage, FacetTopCollector, FacetTopSegment};
-use crate::groups::{GroupCache, Groups, SegmentGroups};
+use crate::groups::{GroupCache, SegmentGroups, grouping_of};
 use crate::query::{Plan, Role};
-use crate::schema::SHARED;
 
 /// Terms weighted at most this much (metadata 1.0 and 0.5, steps and dossiers 0.3, see
 /// `query::weight`; names weigh 1.5 to 3, codes 12 and 40) are "low": they hold three quarters
@@ -50,13 +49,14 @@ struct Scratch {
     hits: Hits,
 }
 
-/// Per document (and per text group, see [`crate::groups`]) the score and the clause bits.
+/// Per document, and per group of each grouping ([`crate::groups::GROUPINGS`]), the score and
+/// the clause bits.
 #[derive(Default)]
 struct Arrays<B> {
     score: Vec<f32>,
     bits: Vec<B>,
-    gscore: Vec<f32>,
-    gbits: Vec<B>,
+    gscore: [Vec<f32>; 2],
+    gbits: [Vec<B>; 2],
 }
 
 /// The live matches of one segment, in document order, and their scores.
@@ -81,10 +81,10 @@ struct Scoring {
     field: tantivy::schema::Field,
     weight: Bm25Weight,
     infos: Vec<Option<TermInfo>>,
-    /// Position of the field among the [`SHARED`] fields (read per text group in grouped
-    /// segments).
-    shared: Option<usize>,
-    /// Per segment: the term's ordinal, for a shared term in a grouped segment.
+    /// The field's grouping and its position among the grouping's fields
+    /// ([`grouping_of`]): read per group in segments grouped that way.
+    group: Option<(usize, usize)>,
+    /// Per segment: the term's ordinal, when the segment is grouped by the field's grouping.
     ords: Vec<Option<u64>>,
 }
 
@@ -99,7 +99,7 @@ impl Scoring {
     ) -> tantivy::Result<Self> {
         let field = term.field();
         let name = searcher.schema().get_field_name(field);
-        let shared = SHARED.iter().position(|s| *s == name);
+        let group = grouping_of(name);
         let mut infos = Vec::with_capacity(searcher.segment_readers().len());
         let mut ords = Vec::with_capacity(infos.capacity());
         let (mut doc_freq, mut docs, mut tokens) = (0u64, 0u64, 0u64);
@@ -109,8 +109,8 @@ impl Scoring {
             doc_freq += info.as_ref().map_or(0, |i| u64::from(i.doc_freq));
             docs += u64::from(reader.max_doc());
             tokens += inverted.total_num_tokens();
-            ords.push(match (&info, shared, &g.0) {
-                (Some(_), Some(_), Some(_)) => {
+            ords.push(match (&info, group) {
+                (Some(_), Some((k, _))) if g.0[k].is_some() => {
                     inverted.terms().term_ord(term.serialized_value_bytes())?
                 }
                 _ => None,
@@ -129,7 +129,7 @@ impl Scoring {
             field,
             weight,
             infos,
-            shared,
+            group,
             ords,
         })
     }
@@ -229,8 +229,8 @@ impl Matching {
 /// Scores one segment into `a` and `hits`; `bound`, when given, is the segment's collector,
 /// which knows the page's length and ranking (see [`FacetTopSegment::threshold`]).
 ///
-/// In a grouped segment ([`crate::groups`]), the terms of the shared fields are scored once
-/// per text group into `gscore` and `gbits`, which the listing adds to each document.
+/// In a grouped segment ([`crate::groups`]), the terms of the grouped fields are scored once
+/// per group into `gscore` and `gbits`, which the listing adds to each document.
 ///
 /// Every other term sets its clause bit on every posting (that decides matching and facet
 /// counts). High-weight terms are scored on every posting. Low-weight terms are read for their
@@ -247,7 +247,7 @@ fn accumulate<B: Bits>(
     ord: usize,
     terms: &[Scoring],
     m: &Matching,
-    groups: Option<&Groups>,
+    groups: &SegmentGroups,
     bound: Option<&FacetTopSegment>,
     a: &mut Arrays<B>,
     low: &mut Vec<u16>,
@@ -255,34 +255,39 @@ fn accumulate<B: Bits>(
 ) -> tantivy::Result<()> {
     let max_doc = reader.max_doc();
     let n = max_doc as usize;
-    let grouped = |t: &Scoring| groups.is_some() && t.shared.is_some();
-    // The terms read per document in this segment (not through text groups), with postings.
+    let grouped = |t: &Scoring| t.group.is_some_and(|(k, _)| groups.0[k].is_some());
+    // The terms read per document in this segment (not through groups), with postings.
     let own: Vec<&Scoring> = terms
         .iter()
         .filter(|t| !grouped(t) && t.infos[ord].is_some())
         .collect();
-    if !own.is_empty() || groups.is_none() {
+    if !own.is_empty() || !groups.any() {
         a.score.clear();
         a.score.resize(n, 0.0);
         a.bits.clear();
         a.bits.resize(n, B::default());
     }
-    if let Some(g) = groups {
-        a.gscore.clear();
-        a.gscore.resize(g.len, 0.0);
-        a.gbits.clear();
-        a.gbits.resize(g.len, B::default());
+    for (k, g) in groups.0.iter().enumerate() {
+        let Some(g) = g else { continue };
+        let (gscore, gbits) = (&mut a.gscore[k], &mut a.gbits[k]);
+        gscore.clear();
+        gscore.resize(g.len, 0.0);
+        gbits.clear();
+        gbits.resize(g.len, B::default());
         for t in terms {
-            let (Some(s), Some(o)) = (t.shared, t.ords[ord]) else {
+            let (Some((tk, i)), Some(o)) = (t.group, t.ords[ord]) else {
                 continue;
             };
-            let f = &g.fields[s];
+            if tk != k {
+                continue;
+            }
+            let f = &g.fields[i];
             let b = B::from_u32(m.bit[t.clause]);
             let (gs, tfs) = f.postings(o);
             for (&gi, &tf) in gs.iter().zip(tfs) {
                 let gi = gi as usize;
-                a.gscore[gi] += t.weight.score(f.norms[gi], tf);
-                a.gbits[gi].or(b);
+                gscore[gi] += t.weight.score(f.norms[gi], tf);
+                gbits[gi].or(b);
             }
         }
     }
@@ -317,37 +322,22 @@ fn accumulate<B: Bits>(
         }
         score_all(reader, t, b, &mut a.score, &mut a.bits, info)?;
     }
-    // A document's own score plus its group's (in this order everywhere).
-    let group_score = |a: &Arrays<B>, d: usize| {
-        groups.map_or(a.score[d], |g| a.score[d] + a.gscore[g.of[d] as usize])
-    };
-    // Slices captured by value, so the loops keep their pointers in registers.
-    let (bits, score) = (a.bits.as_slice(), a.score.as_slice());
-    let (gbits, gscore) = (a.gbits.as_slice(), a.gscore.as_slice());
-    match groups {
-        None => list(reader, n, hits, move |d| bits[d].ok(m), move |d| score[d]),
-        Some(g) => {
-            let of = g.of.as_slice();
-            if own.is_empty() {
-                list(
-                    reader,
-                    n,
-                    hits,
-                    move |d| gbits[of[d] as usize].ok(m),
-                    move |d| gscore[of[d] as usize],
-                );
-            } else {
-                let both = move |d: usize| {
-                    let mut b = bits[d];
-                    b.or(gbits[of[d] as usize]);
-                    b.ok(m)
-                };
-                list(reader, n, hits, both, move |d| {
-                    score[d] + gscore[of[d] as usize]
-                });
-            }
-        }
-    }
+    let ofs = groups
+        .0
+        .each_ref()
+        .map(|g| g.as_ref().map(|g| g.of.as_slice()));
+    let has_own = !own.is_empty();
+    dispatch(
+        a,
+        ofs,
+        has_own,
+        ListWith {
+            reader,
+            n,
+            hits: &mut *hits,
+            m,
+        },
+    );
     if !prune {
         return Ok(());
     }
@@ -387,9 +377,7 @@ fn accumulate<B: Bits>(
                 score_all(reader, t, B::default(), &mut a.score, &mut a.bits, info)?;
             }
         }
-        for (d, s) in hits.docs.iter().zip(hits.scores.iter_mut()) {
-            *s = group_score(a, *d as usize);
-        }
+        dispatch(a, ofs, has_own, Rescore { hits });
         return Ok(());
     }
     for (j, t) in lows.iter().enumerate() {
@@ -458,6 +446,132 @@ fn score_all<B: Bits>(
         postings.advance();
     }
     Ok(())
+}
+
+/// Where the listing finds a document's clause bits and score: its own arrays, its group's in
+/// each grouping, or the sum of several (see [`dispatch`]).
+trait Source<B: Bits>: Copy {
+    fn bits(self, d: usize) -> B;
+    fn score(self, d: usize) -> f32;
+}
+
+/// The per-document arrays.
+#[derive(Clone, Copy)]
+struct Own<'a, B> {
+    bits: &'a [B],
+    score: &'a [f32],
+}
+
+impl<B: Bits> Source<B> for Own<'_, B> {
+    #[inline]
+    fn bits(self, d: usize) -> B {
+        self.bits[d]
+    }
+    #[inline]
+    fn score(self, d: usize) -> f32 {
+        self.score[d]
+    }
+}
+
+/// One grouping's per-group arrays, reached through the document's group.
+#[derive(Clone, Copy)]
+struct Group<'a, B> {
+    of: &'a [u32],
+    bits: &'a [B],
+    score: &'a [f32],
+}
+
+impl<B: Bits> Source<B> for Group<'_, B> {
+    #[inline]
+    fn bits(self, d: usize) -> B {
+        self.bits[self.of[d] as usize]
+    }
+    #[inline]
+    fn score(self, d: usize) -> f32 {
+        self.score[self.of[d] as usize]
+    }
+}
+
+/// Two sources together (the score summed in this order).
+#[derive(Clone, Copy)]
+struct Both<S, T>(S, T);
+
+impl<B: Bits, S: Source<B>, T: Source<B>> Source<B> for Both<S, T> {
+    #[inline]
+    fn bits(self, d: usize) -> B {
+        let mut b = self.0.bits(d);
+        b.or(self.1.bits(d));
+        b
+    }
+    #[inline]
+    fn score(self, d: usize) -> f32 {
+        self.0.score(d) + self.1.score(d)
+    }
+}
+
+/// Something to run over a segment's [`Source`], compiled for each kind of source.
+trait WithSource<B: Bits> {
+    fn with<S: Source<B>>(self, s: S);
+}
+
+/// Runs `f` with the segment's source: the per-document arrays when `own` terms were read
+/// there (or the segment is not grouped at all), plus each grouping's groups. Every caller
+/// sees the same source, so a score is always summed in the same order.
+fn dispatch<B: Bits>(a: &Arrays<B>, ofs: [Option<&[u32]>; 2], own: bool, f: impl WithSource<B>) {
+    let o = Own {
+        bits: &a.bits,
+        score: &a.score,
+    };
+    let g = |k: usize| {
+        ofs[k].map(|of| Group {
+            of,
+            bits: &a.gbits[k],
+            score: &a.gscore[k],
+        })
+    };
+    match (own, g(0), g(1)) {
+        (_, None, None) => f.with(o),
+        (false, Some(t), None) => f.with(t),
+        (false, None, Some(x)) => f.with(x),
+        (false, Some(t), Some(x)) => f.with(Both(t, x)),
+        (true, Some(t), None) => f.with(Both(o, t)),
+        (true, None, Some(x)) => f.with(Both(o, x)),
+        (true, Some(t), Some(x)) => f.with(Both(o, Both(t, x))),
+    }
+}
+
+/// Lists the matches ([`list`]).
+struct ListWith<'a> {
+    reader: &'a SegmentReader,
+    n: usize,
+    hits: &'a mut Hits,
+    m: &'a Matching,
+}
+
+impl<B: Bits> WithSource<B> for ListWith<'_> {
+    fn with<S: Source<B>>(self, s: S) {
+        let m = self.m;
+        list(
+            self.reader,
+            self.n,
+            self.hits,
+            move |d| s.bits(d).ok(m),
+            move |d| s.score(d),
+        );
+    }
+}
+
+/// Gives every listed match its full score again (after its low terms were scored).
+struct Rescore<'a> {
+    hits: &'a mut Hits,
+}
+
+impl<B: Bits> WithSource<B> for Rescore<'_> {
+    fn with<S: Source<B>>(self, s: S) {
+        for (d, score) in self.hits.docs.iter().zip(self.hits.scores.iter_mut()) {
+            *score = s.score(*d as usize);
+        }
+    }
 }
 
 /// Lists the live documents among `0..n` that match (`ok(d)`) in `hits`, with their scores
@@ -536,7 +650,7 @@ pub fn execute(
                 hits.matched.clear();
             } else {
                 let bound = seg.can_bound().then_some(&seg);
-                let g = groups[ord].0.as_ref();
+                let g = &groups[ord];
                 if m.counted() <= 8 {
                     accumulate(reader, ord, &terms, &m, g, bound, a8, low, hits)?;
                 } else {

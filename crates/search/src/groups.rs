@@ -13,6 +13,11 @@
 //! same for every document of the group, and the weights keep the whole index's statistics,
 //! so scores are exactly those of the per-document postings.
 //!
+//! The agencies are grouped the same way ([`GROUPINGS`]): they differ between a procedure's
+//! copies, but the same few thousand lists of agencies (a ministry's bodies, a province's)
+//! recur over the whole catalogue (5,490 lists among 100,000 generated procedures), so their
+//! terms are scored once per list too, and only codes are left to read per document.
+//!
 //! A group is represented by its first document; deleted documents stay in their group (the
 //! listing skips them) and the representative's text stays the group's text even when it is
 //! deleted, so deletes change nothing here. Two documents whose hashes collide but whose
@@ -26,8 +31,38 @@ use std::collections::hash_map::Entry;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, SegmentReader};
 
-use crate::schema::SHARED;
+use crate::schema::{AGENCY, SHARED};
 use crate::segments::{PerSegment, SegmentCache};
+
+/// One way of grouping documents: the fast field holding each document's group hash and the
+/// indexed fields whose postings are kept per group.
+#[derive(Debug, Clone, Copy)]
+pub struct Grouping {
+    /// The fast field of the group hash.
+    pub key: &'static str,
+    /// The fields read per group, in this order.
+    pub fields: &'static [&'static str],
+}
+
+/// The groupings, in [`SegmentGroups`] order: texts, then agencies.
+pub const GROUPINGS: [Grouping; 2] = [
+    Grouping {
+        key: "text_group",
+        fields: &SHARED,
+    },
+    Grouping {
+        key: "agency_group",
+        fields: &AGENCY,
+    },
+];
+
+/// The grouping and the position in its fields of an indexed field, if it is grouped.
+pub fn grouping_of(field: &str) -> Option<(usize, usize)> {
+    GROUPINGS
+        .iter()
+        .enumerate()
+        .find_map(|(k, g)| g.fields.iter().position(|f| *f == field).map(|i| (k, i)))
+}
 
 /// Segments with fewer documents are not grouped (nothing to gain).
 const MIN_DOCS: u32 = 64;
@@ -35,9 +70,16 @@ const MIN_DOCS: u32 = 64;
 /// The text groups of every segment (see [`SegmentCache`]).
 pub type GroupCache = SegmentCache<SegmentGroups>;
 
-/// The text groups of one segment, or `None` when it is not grouped.
+/// The groups of one segment per [`GROUPINGS`] entry, `None` where it is not grouped that way.
 #[derive(Debug, Default)]
-pub struct SegmentGroups(pub Option<Groups>);
+pub struct SegmentGroups(pub [Option<Groups>; 2]);
+
+impl SegmentGroups {
+    /// Whether the segment is grouped in any way.
+    pub fn any(&self) -> bool {
+        self.0.iter().any(Option::is_some)
+    }
+}
 
 /// See the module documentation.
 #[derive(Debug)]
@@ -46,11 +88,11 @@ pub struct Groups {
     pub of: Vec<u32>,
     /// Number of groups.
     pub len: usize,
-    /// Per [`SHARED`] field, in that order.
+    /// Per field of the [`Grouping`], in its order.
     pub fields: Vec<GroupField>,
 }
 
-/// One shared field's postings over groups.
+/// One grouped field's postings over groups.
 #[derive(Debug)]
 pub struct GroupField {
     /// Each group's fieldnorm id.
@@ -77,18 +119,18 @@ impl GroupField {
 }
 
 impl Groups {
-    fn build(reader: &SegmentReader) -> tantivy::Result<Option<Self>> {
+    fn build(reader: &SegmentReader, grouping: &Grouping) -> tantivy::Result<Option<Self>> {
         let n = reader.max_doc();
         if n < MIN_DOCS {
             return Ok(None);
         }
-        let Ok(column) = reader.fast_fields().u64("text_group") else {
+        let Ok(column) = reader.fast_fields().u64(grouping.key) else {
             return Ok(None);
         };
         let schema = reader.schema();
-        let mut fields = Vec::with_capacity(SHARED.len());
-        let mut norms = Vec::with_capacity(SHARED.len());
-        for name in SHARED {
+        let mut fields = Vec::with_capacity(grouping.fields.len());
+        let mut norms = Vec::with_capacity(grouping.fields.len());
+        for name in grouping.fields {
             let f = schema.get_field(name)?;
             norms.push(crate::exec::norms_of(reader, f, n)?);
             fields.push(f);
@@ -173,19 +215,26 @@ impl Groups {
 
 impl PerSegment for SegmentGroups {
     fn build(reader: &SegmentReader) -> tantivy::Result<Self> {
-        Groups::build(reader).map(Self)
+        Ok(Self([
+            Groups::build(reader, &GROUPINGS[0])?,
+            Groups::build(reader, &GROUPINGS[1])?,
+        ]))
     }
 
     fn heap_bytes(&self) -> usize {
-        self.0.as_ref().map_or(0, |g| {
-            g.of.capacity() * 4
-                + g.fields
-                    .iter()
-                    .map(|f| {
-                        f.norms.capacity()
-                            + (f.start.capacity() + f.groups.capacity() + f.tfs.capacity()) * 4
-                    })
-                    .sum::<usize>()
-        })
+        self.0
+            .iter()
+            .flatten()
+            .map(|g| {
+                g.of.capacity() * 4
+                    + g.fields
+                        .iter()
+                        .map(|f| {
+                            f.norms.capacity()
+                                + (f.start.capacity() + f.groups.capacity() + f.tfs.capacity()) * 4
+                        })
+                        .sum::<usize>()
+            })
+            .sum()
     }
 }

@@ -184,17 +184,22 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// How many of the index's segments are searched by text group (see [`crate::groups`]).
-    pub fn grouped_segments(&self) -> usize {
+    /// How many of the index's segments are searched by group, per grouping: by text, by
+    /// agencies (see [`crate::groups`]).
+    pub fn grouped_segments(&self) -> [usize; 2] {
         let searcher = self.reader.searcher();
-        searcher
-            .segment_readers()
-            .iter()
-            .filter(|r| self.groups.get(r).is_ok_and(|g| g.0.is_some()))
-            .count()
+        let mut out = [0; 2];
+        for r in searcher.segment_readers() {
+            if let Ok(g) = self.groups.get(r) {
+                for (n, k) in out.iter_mut().zip(&g.0) {
+                    *n += usize::from(k.is_some());
+                }
+            }
+        }
+        out
     }
 
-    /// Memory held by the decoded facet arrays and text groups, in bytes.
+    /// Memory held by the decoded facet arrays and groups, in bytes.
     pub fn derived_bytes(&self) -> usize {
         self.facets.heap_bytes() + self.groups.heap_bytes()
     }

@@ -29,6 +29,9 @@ pub const SHARED: [&str; 7] = [
     "body_folded",
 ];
 
+/// The agency fields: identical among the documents of one [`Fields::agency_group`].
+pub const AGENCY: [&str; 2] = ["agency_exact", "agency_folded"];
+
 /// Handles to every field of the index.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
@@ -58,6 +61,10 @@ pub struct Fields {
     /// same terms there (the copies of one procedure published by many provinces), so the
     /// executor reads those fields' postings once per group (see `crate::groups`).
     pub text_group: Field,
+    /// A hash of the agencies ([`AGENCY`] fields): the same few thousand lists recur over the
+    /// whole catalogue (a ministry's or a province's bodies), so the executor reads those
+    /// fields' postings once per list as well.
+    pub agency_group: Field,
     /// Codes, local service codes, legal document numbers as folded keywords.
     pub keys: Field,
     /// Every prefix (≥ 4 characters) of the keys, for partial lookups ("1.0000", "123/2015").
@@ -115,6 +122,7 @@ impl Fields {
             agency_exact: b.add_text_field("agency_exact", text(TOK_EXACT, false)),
             agency_folded: b.add_text_field("agency_folded", text(TOK_FOLDED, false)),
             text_group: b.add_u64_field("text_group", FAST),
+            agency_group: b.add_u64_field("agency_group", FAST),
             keys: b.add_text_field("keys", keyword()),
             key_prefixes: b.add_text_field("key_prefixes", keyword()),
             sector: b.add_text_field("sector", STORED),

@@ -226,7 +226,7 @@ macro_rules! impl_sql_auth_store {
             impl $store {
                 /// Appends an audit entry inside a write transaction (locking the chain's head
                 /// until the transaction ends).
-                async fn append_audit_in(tx: &mut sqlx::Transaction<'static, Db>, e: &NewAuditEntry) -> StoreResult<AuditEntry> {
+                pub(crate) async fn append_audit_in(tx: &mut sqlx::Transaction<'static, Db>, e: &NewAuditEntry) -> StoreResult<AuditEntry> {
                     let sql = format!("SELECT seq, hash FROM audit_head WHERE id = 1{}", <$store>::FOR_UPDATE);
                     let head = sqlx::query(&sql).fetch_one(&mut **tx).await.map_err(map_err)?;
                     let last: i64 = head.try_get("seq").map_err(map_err)?;

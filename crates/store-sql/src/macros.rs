@@ -844,7 +844,19 @@ macro_rules! impl_sql_store {
                         touch_procedure(&mut tx, &it.code, &content).await?;
                         out.push(ImportOutcome { code: it.code.clone(), action: ImportAction::Updated, seq });
                     }
+                    // An import in chunks records one audit entry per batch, in the batch's own
+                    // transaction, with what this batch did (see `audit_scope`).
+                    let entry = audit_scope::copy_pending().map(|mut e| {
+                        e.after = Some(import_audit_after(e.after.take(), &out));
+                        e
+                    });
+                    if let Some(e) = &entry {
+                        <$store>::append_audit_in(&mut tx, e).await?;
+                    }
                     tx.commit().await.map_err(map_err)?;
+                    if entry.is_some() {
+                        audit_scope::mark_recorded();
+                    }
                     Ok(out)
                 }
 

@@ -275,7 +275,81 @@ async fn a_write_stores_its_pending_audit_entry_in_its_own_transaction<S: Store>
     assert!(s.verify_audit().await.expect("verify").is_intact());
 }
 
+async fn each_import_batch_stores_its_own_audit_entry_with_what_it_did<S: Store>(s: S) {
+    seed_orgs(&s).await;
+    let item = |c: &str, name: &str| ImportItem {
+        code: code(c),
+        kind: Default::default(),
+        owner_org: "BTP".into(),
+        decision_no: None,
+        content: content(name, 5.0),
+        list_only: false,
+        valid_from: d("2025-07-01"),
+    };
+    let request = serde_json::json!({"file": "mau.jsonl"});
+    let e = NewAuditEntry {
+        actor: "canbo@btp.gov.vn".into(),
+        action: "import.apply".into(),
+        entity_type: "import".into(),
+        entity_id: "mau.jsonl".into(),
+        before: None,
+        after: Some(request.clone()),
+    };
+    // Two batches of one import: one entry each, none handed back to the caller.
+    let (out, left) = audit_scope::audited(e.clone(), async {
+        s.import_batch(&[item("1.000080", "Đăng ký khai sinh")])
+            .await?;
+        s.import_batch(&[
+            item("1.000080", "Đăng ký khai sinh (sửa đổi)"),
+            item("1.000081", "Đăng ký kết hôn"),
+        ])
+        .await
+    })
+    .await;
+    assert_eq!(out.expect("import").len(), 2);
+    assert_eq!(left, None, "the batches recorded the entry");
+    let mut log = whole_log(&s).await;
+    log.sort_by_key(|e| e.seq);
+    assert_eq!(log.len(), 2);
+    let after = |i: usize| -> serde_json::Value {
+        serde_json::from_str(log[i].after.as_deref().expect("after")).expect("json")
+    };
+    let (first, second) = (after(0), after(1));
+    assert_eq!(first["request"], request);
+    assert_eq!(first["created"], serde_json::json!(["1.000080"]));
+    assert_eq!(second["created"], serde_json::json!(["1.000081"]));
+    assert_eq!(
+        second["updated"],
+        serde_json::json!([{"code": "1.000080", "seq": 2}])
+    );
+    assert!(s.verify_audit().await.expect("verify").is_intact());
+    // A batch that fails writes neither its change nor an entry, and the caller gets the entry
+    // back (to record nothing: the import failed).
+    // (A procedure with a draft and no published version is never overwritten by an import.)
+    s.create_draft(NewDraft {
+        code: code("1.000090"),
+        ..draft_request()
+    })
+    .await
+    .expect("draft");
+    let (failed, left) = audit_scope::audited(
+        e.clone(),
+        s.import_batch(&[item("1.000082", "Mới"), item("1.000090", "Chưa công bố")]),
+    )
+    .await;
+    assert!(failed.is_err());
+    assert_eq!(left, Some(e));
+    assert_eq!(whole_log(&s).await.len(), 2);
+    assert!(s.get_procedure(&code("1.000082")).await.is_err());
+    // Outside an audited call (the generator, the CLI) a batch records nothing.
+    s.import_batch(&[item("1.000083", "Khác")])
+        .await
+        .expect("plain");
+    assert_eq!(whole_log(&s).await.len(), 2);
+}
+
 contract_tests!(
+    each_import_batch_stores_its_own_audit_entry_with_what_it_did,
     a_write_stores_its_pending_audit_entry_in_its_own_transaction,
     sessions_live_until_ended_and_sign_out_everywhere_keeps_the_current,
     login_failures_are_counted_in_a_window_and_cleared,

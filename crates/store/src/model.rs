@@ -157,6 +157,26 @@ pub struct ImportOutcome {
     pub seq: i64,
 }
 
+/// The "after" of the audit entry of one committed import batch: the request as its caller
+/// recorded it, the codes created, the codes given a new version (with that version's number)
+/// and how many were unchanged.
+pub fn import_audit_after(
+    request: Option<serde_json::Value>,
+    outcomes: &[ImportOutcome],
+) -> serde_json::Value {
+    let of = |a: ImportAction| outcomes.iter().filter(move |o| o.action == a);
+    let created: Vec<&str> = of(ImportAction::Created).map(|o| o.code.as_str()).collect();
+    let updated: Vec<serde_json::Value> = of(ImportAction::Updated)
+        .map(|o| serde_json::json!({ "code": o.code.as_str(), "seq": o.seq }))
+        .collect();
+    serde_json::json!({
+        "request": request,
+        "created": created,
+        "updated": updated,
+        "unchanged": of(ImportAction::Unchanged).count(),
+    })
+}
+
 /// Local overrides of a province's version of a central procedure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LocalOverrides {

@@ -154,7 +154,14 @@ async fn an_officer_previews_then_confirms_real_portal_records() {
     assert_eq!(audit.items[0].action, "import.apply");
     let after: serde_json::Value =
         serde_json::from_str(audit.items[0].after.as_deref().expect("after")).expect("json");
-    assert_eq!(after["created"], 5);
+    // Stored with the batch that created them: the codes written, and the request.
+    let mut created: Vec<String> = serde_json::from_value(after["created"].clone()).expect("codes");
+    created.sort();
+    let mut want: Vec<String> = codes.iter().map(|c| c.to_string()).collect();
+    want.sort();
+    assert_eq!(created, want);
+    assert_eq!(after["request"]["file"], "mau.jsonl");
+    assert_eq!(after["unchanged"], 0);
 
     // The token is used up.
     let again = app

@@ -28,7 +28,7 @@ use thutuc_store::Store;
 
 use crate::api::feedback::multipart;
 use crate::api::imports::{ImportQuery, run_import};
-use crate::pages::audit::{json, record};
+use crate::pages::audit::{entry, record};
 use crate::pages::context::{Base, Ctx, MAX_UPLOAD_BYTES};
 use crate::pages::error::{PageError, PageResult, html};
 use crate::pages::fmt;
@@ -515,26 +515,39 @@ pub async fn confirm<S: Store>(
     let before = &again;
     let mut query = meta.query;
     query.dry_run = false;
-    let done = run_import(&st, &v.actor, &query, &bytes).await?;
-    record(
-        &st.store,
+    // Each batch the import writes stores this entry, with what the batch did, in its own
+    // transaction (see `thutuc_store::audit_scope`). When no batch wrote anything (every
+    // record rejected in a partial import), the attempt is recorded after.
+    let request = serde_json::json!({
+        "file": file_name,
+        "format": query.format,
+        "org": query.org,
+        "partial": query.partial,
+    });
+    let e = entry(
         &v.actor.email,
         "import.apply",
         ("import", &file_name),
         None,
-        json(&serde_json::json!({
-            "format": query.format,
-            "org": query.org,
-            "partial": query.partial,
-            "read": done.read,
-            "created": done.created,
-            "updated": done.updated,
-            "unchanged": done.unchanged,
-            "rejected": done.rejected.len(),
-            "rolled_back": done.rolled_back,
-        })),
-    )
-    .await?;
+        Some(request.clone()),
+    );
+    let (done, left) =
+        thutuc_store::audit_scope::audited(e, run_import(&st, &v.actor, &query, &bytes)).await;
+    let done = done?;
+    if left.is_some() {
+        let mut after = thutuc_store::import_audit_after(Some(request), &[]);
+        after["rejected"] = done.rejected.len().into();
+        after["rolled_back"] = done.rolled_back.into();
+        record(
+            &st.store,
+            &v.actor.email,
+            "import.apply",
+            ("import", &file_name),
+            None,
+            Some(after),
+        )
+        .await?;
+    }
     let mut p = blank(&ctx, FormValues::default());
     p.b.title = ctx.lang.t("imp.done_title").to_string();
     p.mode = "done";
