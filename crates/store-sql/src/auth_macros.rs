@@ -76,6 +76,7 @@ macro_rules! impl_sql_auth_store {
             #[$crate::deps::async_trait]
             impl SessionStore for $store {
                 async fn create_session(&self, s: &SessionRecord) -> StoreResult<()> {
+                    let mut tx = self.begin_write().await?;
                     sqlx::query("INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen, ip, user_agent, ended_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
                         .bind(&s.id_hash)
                         .bind(s.user_id)
@@ -85,10 +86,10 @@ macro_rules! impl_sql_auth_store {
                         .bind(&s.ip)
                         .bind(&s.user_agent)
                         .bind(s.ended_at)
-                        .execute(&self.pool)
+                        .execute(&mut *tx)
                         .await
                         .map_err(map_err)?;
-                    Ok(())
+                    <$store>::commit_audited(tx).await
                 }
 
                 async fn live_session(&self, id_hash: &str) -> StoreResult<(SessionRecord, User)> {
@@ -111,24 +112,32 @@ macro_rules! impl_sql_auth_store {
                 }
 
                 async fn end_session(&self, id_hash: &str, at: DateTime<Utc>) -> StoreResult<()> {
+                    let mut tx = self.begin_write().await?;
                     sqlx::query("UPDATE sessions SET ended_at = $1 WHERE id_hash = $2 AND ended_at IS NULL")
                         .bind(at)
                         .bind(id_hash)
-                        .execute(&self.pool)
+                        .execute(&mut *tx)
                         .await
                         .map_err(map_err)?;
-                    Ok(())
+                    <$store>::commit_audited(tx).await
                 }
 
                 async fn end_user_sessions(&self, user_id: i64, keep: Option<&str>, at: DateTime<Utc>) -> StoreResult<u64> {
+                    let mut tx = self.begin_write().await?;
                     let done = sqlx::query("UPDATE sessions SET ended_at = $1 WHERE user_id = $2 AND ended_at IS NULL AND id_hash <> $3")
                         .bind(at)
                         .bind(user_id)
                         .bind(keep.unwrap_or(""))
-                        .execute(&self.pool)
+                        .execute(&mut *tx)
                         .await
                         .map_err(map_err)?;
-                    Ok(done.rows_affected())
+                    let ended = done.rows_affected();
+                    // The audit entry, if any, records how many sessions this ended.
+                    audit_scope::amend_pending(|e| {
+                        e.after = Some($crate::deps::serde_json::json!({ "ended": ended }));
+                    });
+                    <$store>::commit_audited(tx).await?;
+                    Ok(ended)
                 }
 
                 async fn user_sessions(&self, user_id: i64) -> StoreResult<Vec<SessionRecord>> {

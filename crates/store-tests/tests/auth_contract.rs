@@ -68,6 +68,51 @@ async fn sessions_live_until_ended_and_sign_out_everywhere_keeps_the_current<S: 
     assert_eq!(left, vec!["s1".to_string()]);
 }
 
+async fn signing_in_and_out_stores_its_audit_entry_in_the_same_transaction<S: Store>(s: S) {
+    seed_orgs(&s).await;
+    let u = user(&s, "a@btp.gov.vn", "BTP").await;
+    let e = |action: &str| NewAuditEntry {
+        actor: "a@btp.gov.vn".into(),
+        action: action.into(),
+        entity_type: "user".into(),
+        entity_id: "a@btp.gov.vn".into(),
+        before: None,
+        after: None,
+    };
+    for id in ["s1", "s2", "s3"] {
+        let (r, left) =
+            audit_scope::audited(e("session.login"), s.create_session(&session(id, u.id))).await;
+        r.expect("create");
+        assert_eq!(left, None, "the session's transaction took the entry");
+    }
+    let (r, left) =
+        audit_scope::audited(e("session.logout"), s.end_session("s2", Utc::now())).await;
+    r.expect("end");
+    assert_eq!(left, None);
+    let (n, left) = audit_scope::audited(
+        e("session.end_others"),
+        s.end_user_sessions(u.id, Some("s1"), Utc::now()),
+    )
+    .await;
+    assert_eq!((n.expect("others"), left), (1, None));
+    let mut log = whole_log(&s).await;
+    log.sort_by_key(|x| x.seq);
+    let actions: Vec<&str> = log.iter().map(|x| x.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "session.login",
+            "session.login",
+            "session.login",
+            "session.logout",
+            "session.end_others"
+        ]
+    );
+    // The store wrote how many sessions it ended.
+    assert_eq!(log[4].after.as_deref(), Some(r#"{"ended":1}"#));
+    assert!(s.verify_audit().await.expect("verify").is_intact());
+}
+
 async fn login_failures_are_counted_in_a_window_and_cleared<S: Store>(s: S) {
     let now = Utc::now();
     for m in [30, 3, 2, 1] {
@@ -349,6 +394,7 @@ async fn each_import_batch_stores_its_own_audit_entry_with_what_it_did<S: Store>
 }
 
 contract_tests!(
+    signing_in_and_out_stores_its_audit_entry_in_the_same_transaction,
     each_import_batch_stores_its_own_audit_entry_with_what_it_did,
     a_write_stores_its_pending_audit_entry_in_its_own_transaction,
     sessions_live_until_ended_and_sign_out_everywhere_keeps_the_current,

@@ -70,9 +70,15 @@ pub fn mark_recorded() {
 /// Names the author of the pending entry, when it is only known once the request is
 /// authenticated (the API's token is resolved inside the handler).
 pub fn set_pending_actor(actor: &str) {
+    amend_pending(|e| e.actor = actor.to_string());
+}
+
+/// Changes the pending entry, when the write knows more than its caller did (how many rows it
+/// changed), right before taking it.
+pub fn amend_pending(f: impl FnOnce(&mut NewAuditEntry)) {
     with_slot(|p| {
         if let Some(e) = p.entry.as_mut() {
-            e.actor = actor.to_string();
+            f(e);
         }
     });
 }

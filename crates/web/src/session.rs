@@ -261,18 +261,25 @@ pub async fn sign_in<S: Store>(
     st.store.clear_login_failures(&acct).await?;
     let sid = random_token();
     let now = thutuc_store::audit_time(now);
-    st.store
-        .create_session(&SessionRecord {
-            id_hash: hash_token(&sid),
-            user_id: user.id,
-            csrf_token: random_token(),
-            created_at: now,
-            last_seen: now,
-            ip: ip.to_string(),
-            user_agent: user_agent.chars().take(200).collect(),
-            ended_at: None,
-        })
-        .await?;
+    let session = SessionRecord {
+        id_hash: hash_token(&sid),
+        user_id: user.id,
+        csrf_token: random_token(),
+        created_at: now,
+        last_seen: now,
+        ip: ip.to_string(),
+        user_agent: user_agent.chars().take(200).collect(),
+        ended_at: None,
+    };
+    // The session and its audit entry are stored in one transaction.
+    let e = crate::pages::audit::entry(
+        &user.email,
+        "session.login",
+        ("user", &user.email),
+        None,
+        Some(serde_json::json!({ "ip": ip })),
+    );
+    crate::pages::audit::audited(&st.store, e, st.store.create_session(&session)).await?;
     Ok(SignIn::Ok(sid, Box::new(user)))
 }
 

@@ -8,10 +8,9 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
-use serde_json::json;
 use thutuc_store::Store;
 
-use crate::pages::audit::{audited, entry, record};
+use crate::pages::audit::{audited, entry};
 use crate::pages::context::{Base, Ctx};
 use crate::pages::error::{PageResult, html};
 use crate::pages::fmt;
@@ -100,16 +99,7 @@ pub async fn login<S: Store>(
     match outcome {
         SignIn::Throttled => page("login.throttled", StatusCode::TOO_MANY_REQUESTS),
         SignIn::Failed => page("login.failed", StatusCode::UNAUTHORIZED),
-        SignIn::Ok(sid, user) => {
-            record(
-                &st.store,
-                &user.email,
-                "session.login",
-                ("user", &user.email),
-                None,
-                Some(json!({"ip": ctx.ip})),
-            )
-            .await?;
+        SignIn::Ok(sid, _) => {
             let mut r = Redirect::to(&safe_next(&f.next)).into_response();
             let c = session::set_cookie(&ctx.cfg, session::SESSION_COOKIE, &sid, None, true);
             if let Ok(v) = HeaderValue::from_str(&c) {
@@ -123,18 +113,15 @@ pub async fn login<S: Store>(
 /// `POST /dang-xuat`.
 pub async fn logout<S: Store>(State(st): State<AppState<S>>, ctx: Ctx) -> PageResult {
     if let Some(v) = &ctx.viewer {
-        st.store
-            .end_session(&v.session.id_hash, chrono::Utc::now())
-            .await?;
-        record(
-            &st.store,
+        let e = entry(
             &v.user.email,
             "session.logout",
             ("user", &v.user.email),
             None,
             None,
-        )
-        .await?;
+        );
+        let end = st.store.end_session(&v.session.id_hash, chrono::Utc::now());
+        audited(&st.store, e, end).await?;
     }
     let mut r = Redirect::to("/").into_response();
     let c = session::set_cookie(&ctx.cfg, session::SESSION_COOKIE, "", Some(0), true);
@@ -204,19 +191,18 @@ pub async fn sessions<S: Store>(
 /// `POST /can-bo/phien/dang-xuat-khac`: ends every other session.
 pub async fn end_others<S: Store>(State(st): State<AppState<S>>, ctx: Ctx) -> PageResult {
     let v = ctx.viewer()?;
-    let n = st
-        .store
-        .end_user_sessions(v.user.id, Some(&v.session.id_hash), chrono::Utc::now())
-        .await?;
-    record(
-        &st.store,
+    // The store writes how many sessions it ended into the entry ("after").
+    let e = entry(
         &v.user.email,
         "session.end_others",
         ("user", &v.user.email),
         None,
-        Some(json!({"ended": n})),
-    )
-    .await?;
+        None,
+    );
+    let end = st
+        .store
+        .end_user_sessions(v.user.id, Some(&v.session.id_hash), chrono::Utc::now());
+    let n = audited(&st.store, e, end).await?;
     Ok(Redirect::to(&format!("/can-bo/phien?da={n}")).into_response())
 }
 
