@@ -339,9 +339,11 @@ impl SearchIndex {
                     .unwrap_or_default()
                     .to_string()
             };
+            let name = get(self.fields.name_exact);
             out.push(Suggestion {
                 code: get(self.fields.code),
-                name: get(self.fields.name_exact),
+                name_html: highlight_all(&name, &q).0,
+                name,
             });
         }
         Ok(out)

@@ -145,4 +145,8 @@ pub struct Suggestion {
     pub code: String,
     /// Name.
     pub name: String,
+    /// The name as HTML: escaped, with the words typed marked (the unfinished last one by
+    /// prefix), as in [`Highlights::name`].
+    #[serde(default)]
+    pub name_html: String,
 }

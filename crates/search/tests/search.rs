@@ -188,6 +188,12 @@ fn suggestions_complete_the_last_word_and_codes() {
     let s = idx.suggest("dang ky kh", 10).expect("suggest");
     assert_eq!(s.len(), 1);
     assert_eq!(s[0].code, "1.001193");
+    // What was typed is marked, the unfinished last word by prefix.
+    assert!(
+        s[0].name_html.ends_with("<mark>đăng ký khai</mark> sinh"),
+        "{}",
+        s[0].name_html
+    );
     assert_eq!(
         idx.suggest("1.0011", 10).expect("suggest")[0].code,
         "1.001193"

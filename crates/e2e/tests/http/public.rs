@@ -62,6 +62,14 @@ async fn public_pages_render_in_vietnamese_with_security_headers() {
         "accent-insensitive highlight, adjacent words marked together"
     );
     // A word found only outside the name is shown in a highlighted fragment of that field.
+    // Type-ahead completes the last word: "khai si" suggests the birth registration first.
+    let typed = app.get("/goi-y?q=khai+si", None).await;
+    let first = typed.body.split("</li>").next().unwrap_or_default();
+    assert!(
+        first.contains(&format!("/thu-tuc/{BIRTH}")) && first.contains("<mark>khai sinh</mark>"),
+        "{}",
+        typed.body
+    );
     let other = app.get("/tim-kiem?q=khai+sinh+mot+cua", None).await;
     assert!(
         other.body.contains("<p class=\"snippet\">…")

@@ -155,7 +155,16 @@ impl ResultRow {
 #[derive(Template)]
 #[template(path = "suggest.html")]
 struct Suggest {
-    rows: Vec<ResultRow>,
+    rows: Vec<SuggestRow>,
+}
+
+/// One type-ahead suggestion.
+#[derive(Debug, Clone)]
+pub struct SuggestRow {
+    /// Code.
+    pub code: String,
+    /// The name as HTML, escaped, with what was typed marked.
+    pub name_html: String,
 }
 
 /// Query of the suggestion endpoint.
@@ -166,7 +175,9 @@ pub struct SuggestQuery {
     pub q: String,
 }
 
-/// `GET /goi-y?q=`: up to 8 suggestions as an HTML fragment (for htmx).
+/// `GET /goi-y?q=`: up to 8 suggestions as an HTML fragment (for htmx), from the index's
+/// type-ahead (names whose words start with what was typed, codes and document numbers by
+/// prefix; the same as `/api/v1/suggest`); from a plain search when the index fails.
 pub async fn suggest<S: Store>(
     State(st): State<AppState<S>>,
     ctx: Ctx,
@@ -176,18 +187,42 @@ pub async fn suggest<S: Store>(
     if text.chars().count() < 2 {
         return html(&Suggest { rows: vec![] });
     }
-    let found = find(
-        &st,
-        &ProcedureListQuery {
-            q: Some(text.chars().take(200).collect()),
-            limit: Some(8),
-            ..Default::default()
-        },
-    )
-    .await?;
-    html(&Suggest {
-        rows: found.rows(&st, &ctx),
+    let typed: String = text.chars().take(200).collect();
+    let t = typed.clone();
+    let rows = match crate::api::procedures::run_search(st.search.clone(), move |s| {
+        s.suggest(&t, 8)
     })
+    .await
+    {
+        Ok(found) => found
+            .into_iter()
+            .map(|s| SuggestRow {
+                code: s.code,
+                name_html: s.name_html,
+            })
+            .collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "type-ahead from the index failed; searching instead");
+            let found = find(
+                &st,
+                &ProcedureListQuery {
+                    q: Some(typed),
+                    limit: Some(8),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            found
+                .rows(&st, &ctx)
+                .into_iter()
+                .map(|r| SuggestRow {
+                    code: r.code,
+                    name_html: r.name_html,
+                })
+                .collect()
+        }
+    };
+    html(&Suggest { rows })
 }
 
 /// A select option.
