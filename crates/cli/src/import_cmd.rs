@@ -112,6 +112,32 @@ fn print_summary(file: &str, s: &ImportSummary) {
     println!("{file}: {}", s.line());
 }
 
+/// Imports `records`: each batch written stores an `import.apply` audit entry (author
+/// `cli:` and the operating-system user) in its own transaction, with what it did.
+async fn import_audited<S: Store>(
+    store: &S,
+    records: Vec<Result<ParsedRecord, Rejection>>,
+    opts: &ImportOptions,
+    args: &ImportArgs,
+) -> anyhow::Result<ImportSummary> {
+    let e = thutuc_store::NewAuditEntry {
+        actor: crate::users::cli_actor(),
+        action: "import.apply".into(),
+        entity_type: "import".into(),
+        entity_id: args.file.clone(),
+        before: None,
+        after: Some(serde_json::json!({
+            "file": args.file.clone(),
+            "format": args.format,
+            "org": args.org,
+            "partial": args.partial,
+        })),
+    };
+    let (out, _) =
+        thutuc_store::audit_scope::audited(e, import_records(store, records, opts)).await;
+    Ok(out?)
+}
+
 /// Runs an import.
 pub async fn run<S: Store>(store: &S, cfg: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
     crate::seed::ensure_reference(store).await?;
@@ -129,7 +155,7 @@ pub async fn run<S: Store>(store: &S, cfg: &Config, args: ImportArgs) -> anyhow:
             dry_run: args.dry_run,
             scope: None,
         };
-        let summary = import_records(store, records, &opts).await?;
+        let summary = import_audited(store, records, &opts, &args).await?;
         print_summary(&args.file, &summary);
         return Ok(if summary.rejected.is_empty() {
             ExitCode::SUCCESS
@@ -149,7 +175,7 @@ pub async fn run<S: Store>(store: &S, cfg: &Config, args: ImportArgs) -> anyhow:
         dry_run: args.dry_run,
         scope: None,
     };
-    let summary = import_records(store, records, &opts).await?;
+    let summary = import_audited(store, records, &opts, &args).await?;
     print_summary(&args.file, &summary);
     Ok(if summary.rejected.is_empty() {
         ExitCode::SUCCESS
@@ -200,25 +226,40 @@ async fn import_decisions<S: Store>(
             Err(thutuc_store::StoreError::NotFound(_)) => {}
             Err(e) => return Err(e.into()),
         }
-        let rec = store
-            .create_decision(&pd.decision, "import")
-            .await
-            .map_err(|e| anyhow::anyhow!("{}: dòng {}: {e}", args.file, pd.line))?;
+        let number = pd.decision.number.clone();
+        let entry = |action: &str| thutuc_store::NewAuditEntry {
+            actor: crate::users::cli_actor(),
+            action: action.into(),
+            entity_type: "decision".into(),
+            entity_id: number.clone(),
+            before: None,
+            after: Some(serde_json::json!({ "file": args.file, "line": pd.line })),
+        };
+        let create = async {
+            store
+                .create_decision(&pd.decision, "import")
+                .await
+                .map_err(|e| anyhow::anyhow!("{}: dòng {}: {e}", args.file, pd.line))
+        };
+        let rec = crate::users::audited(store, entry("decision.create"), create).await?;
         created += 1;
         if args.apply {
             let t = pd.decision.timeliness(&cfg.publication, &|d, n| {
                 cal.add_working_days(d, n).unwrap_or(d)
             });
-            store
-                .apply_decision(&ApplyRequest {
-                    number: pd.decision.number.clone(),
-                    expected_rev: rec.rev,
-                    applied_on: today_vn(),
-                    timeliness: Some(t),
-                    dry_run: false,
-                })
-                .await
-                .map_err(|e| anyhow::anyhow!("{}: dòng {}: {e}", args.file, pd.line))?;
+            let apply = async {
+                store
+                    .apply_decision(&ApplyRequest {
+                        number: pd.decision.number.clone(),
+                        expected_rev: rec.rev,
+                        applied_on: today_vn(),
+                        timeliness: Some(t),
+                        dry_run: false,
+                    })
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{}: dòng {}: {e}", args.file, pd.line))
+            };
+            crate::users::audited(store, entry("decision.apply"), apply).await?;
         }
     }
     print_summary(

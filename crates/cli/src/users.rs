@@ -81,7 +81,42 @@ pub async fn create<S: Store>(
     Ok((user, token))
 }
 
-/// Runs a user command.
+/// Who a command line change is recorded as in the audit log: `cli:` and the operating-system
+/// user running it.
+pub fn cli_actor() -> String {
+    let who = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    format!("cli:{who}")
+}
+
+/// Runs `write` with its audit entry (see `thutuc_store::audit_scope`): stored in the write's
+/// own transaction where the store supports it, otherwise appended right after it succeeded.
+pub async fn audited<S: Store, T>(
+    s: &S,
+    e: thutuc_store::NewAuditEntry,
+    write: impl std::future::Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<T> {
+    let (out, left) = thutuc_store::audit_scope::audited(e, write).await;
+    let out = out?;
+    if let Some(e) = left {
+        s.append_audit(&e).await?;
+    }
+    Ok(out)
+}
+
+fn entry(action: &str, email: &str, after: serde_json::Value) -> thutuc_store::NewAuditEntry {
+    thutuc_store::NewAuditEntry {
+        actor: cli_actor(),
+        action: action.into(),
+        entity_type: "user".into(),
+        entity_id: email.into(),
+        before: None,
+        after: Some(after),
+    }
+}
+
+/// Runs a user command; each change is recorded in the audit log.
 pub async fn run<S: Store>(s: &S, cmd: UserCmd) -> anyhow::Result<()> {
     crate::seed::ensure_reference(s).await?;
     match cmd {
@@ -94,7 +129,12 @@ pub async fn run<S: Store>(s: &S, cmd: UserCmd) -> anyhow::Result<()> {
         } => {
             let generated = password.is_none();
             let pw = password.unwrap_or_else(|| new_token()[..16].to_string());
-            let (user, token) = create(s, &email, &name, &org, &role, &pw).await?;
+            let e = entry(
+                "user.create",
+                &email,
+                serde_json::json!({ "email": email, "name": name, "org": org, "role": role }),
+            );
+            let (user, token) = audited(s, e, create(s, &email, &name, &org, &role, &pw)).await?;
             println!(
                 "Đã tạo người dùng / created user {} ({}, {})",
                 user.email, user.org_id, user.role
@@ -107,10 +147,65 @@ pub async fn run<S: Store>(s: &S, cmd: UserCmd) -> anyhow::Result<()> {
         UserCmd::Token { email, label } => {
             let user = s.user_by_email(&email).await?;
             let token = new_token();
-            s.add_token(user.id, &thutuc_web::auth::hash_token(&token), &label)
-                .await?;
+            let e = entry("token.add", &email, serde_json::json!({ "label": label }));
+            let add = async {
+                s.add_token(user.id, &thutuc_web::auth::hash_token(&token), &label)
+                    .await
+                    .map_err(anyhow::Error::from)
+            };
+            audited(s, e, add).await?;
             println!("{token}");
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use thutuc_store::AuditStore;
+
+    #[tokio::test]
+    async fn user_commands_are_recorded_in_the_audit_log() {
+        let dir = tempfile::tempdir().expect("dir");
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let s = thutuc_store_sqlite::SqliteStore::connect(&url)
+            .await
+            .expect("store");
+        let add = UserCmd::Add {
+            email: "a@btp.gov.vn".into(),
+            name: "A".into(),
+            org: "BTP".into(),
+            role: "officer".into(),
+            password: Some("mat-khau-du-dai-123".into()),
+        };
+        run(&s, add).await.expect("add");
+        let token = UserCmd::Token {
+            email: "a@btp.gov.vn".into(),
+            label: "ci".into(),
+        };
+        run(&s, token).await.expect("token");
+        let log = s
+            .audit_entries(&thutuc_store::AuditFilter {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .expect("log")
+            .items;
+        let mut got: Vec<(String, String)> = log
+            .iter()
+            .map(|e| (e.action.clone(), e.entity_id.clone()))
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                ("token.add".to_string(), "a@btp.gov.vn".to_string()),
+                ("user.create".to_string(), "a@btp.gov.vn".to_string()),
+            ]
+        );
+        assert!(log.iter().all(|e| e.actor.starts_with("cli:")));
+        assert!(s.verify_audit().await.expect("verify").is_intact());
+    }
 }
