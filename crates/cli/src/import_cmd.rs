@@ -120,19 +120,16 @@ async fn import_audited<S: Store>(
     opts: &ImportOptions,
     args: &ImportArgs,
 ) -> anyhow::Result<ImportSummary> {
-    let e = thutuc_store::NewAuditEntry {
-        actor: crate::users::cli_actor(),
-        action: "import.apply".into(),
-        entity_type: "import".into(),
-        entity_id: args.file.clone(),
-        before: None,
-        after: Some(serde_json::json!({
-            "file": args.file.clone(),
+    let e = crate::cli_audit::entry(
+        "import.apply",
+        ("import", &args.file),
+        serde_json::json!({
+            "file": args.file,
             "format": args.format,
             "org": args.org,
             "partial": args.partial,
-        })),
-    };
+        }),
+    );
     let (out, _) =
         thutuc_store::audit_scope::audited(e, import_records(store, records, opts)).await;
     Ok(out?)
@@ -226,14 +223,9 @@ async fn import_decisions<S: Store>(
             Err(thutuc_store::StoreError::NotFound(_)) => {}
             Err(e) => return Err(e.into()),
         }
-        let number = pd.decision.number.clone();
-        let entry = |action: &str| thutuc_store::NewAuditEntry {
-            actor: crate::users::cli_actor(),
-            action: action.into(),
-            entity_type: "decision".into(),
-            entity_id: number.clone(),
-            before: None,
-            after: Some(serde_json::json!({ "file": args.file, "line": pd.line })),
+        let source = serde_json::json!({ "file": args.file, "line": pd.line });
+        let entry = |action: &str| {
+            crate::cli_audit::entry(action, ("decision", &pd.decision.number), source.clone())
         };
         let create = async {
             store
@@ -241,7 +233,7 @@ async fn import_decisions<S: Store>(
                 .await
                 .map_err(|e| anyhow::anyhow!("{}: dòng {}: {e}", args.file, pd.line))
         };
-        let rec = crate::users::audited(store, entry("decision.create"), create).await?;
+        let rec = crate::cli_audit::audited(store, entry("decision.create"), create).await?;
         created += 1;
         if args.apply {
             let t = pd.decision.timeliness(&cfg.publication, &|d, n| {
@@ -259,7 +251,7 @@ async fn import_decisions<S: Store>(
                     .await
                     .map_err(|e| anyhow::anyhow!("{}: dòng {}: {e}", args.file, pd.line))
             };
-            crate::users::audited(store, entry("decision.apply"), apply).await?;
+            crate::cli_audit::audited(store, entry("decision.apply"), apply).await?;
         }
     }
     print_summary(

@@ -2,6 +2,7 @@
 //! configured store (SQLite or PostgreSQL, chosen once here) and call into the library crates.
 
 mod calendar_cmd;
+mod cli_audit;
 mod config;
 mod demo;
 mod demo_feedback;

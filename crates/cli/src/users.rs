@@ -6,6 +6,8 @@ use rand::RngCore;
 use thutuc_domain::access::Role;
 use thutuc_store::{NewUser, Store};
 
+use crate::cli_audit::{audited, entry};
+
 /// User commands.
 #[derive(Subcommand, Debug)]
 pub enum UserCmd {
@@ -81,41 +83,6 @@ pub async fn create<S: Store>(
     Ok((user, token))
 }
 
-/// Who a command line change is recorded as in the audit log: `cli:` and the operating-system
-/// user running it.
-pub fn cli_actor() -> String {
-    let who = std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_else(|_| "unknown".into());
-    format!("cli:{who}")
-}
-
-/// Runs `write` with its audit entry (see `thutuc_store::audit_scope`): stored in the write's
-/// own transaction where the store supports it, otherwise appended right after it succeeded.
-pub async fn audited<S: Store, T>(
-    s: &S,
-    e: thutuc_store::NewAuditEntry,
-    write: impl std::future::Future<Output = anyhow::Result<T>>,
-) -> anyhow::Result<T> {
-    let (out, left) = thutuc_store::audit_scope::audited(e, write).await;
-    let out = out?;
-    if let Some(e) = left {
-        s.append_audit(&e).await?;
-    }
-    Ok(out)
-}
-
-fn entry(action: &str, email: &str, after: serde_json::Value) -> thutuc_store::NewAuditEntry {
-    thutuc_store::NewAuditEntry {
-        actor: cli_actor(),
-        action: action.into(),
-        entity_type: "user".into(),
-        entity_id: email.into(),
-        before: None,
-        after: Some(after),
-    }
-}
-
 /// Runs a user command; each change is recorded in the audit log.
 pub async fn run<S: Store>(s: &S, cmd: UserCmd) -> anyhow::Result<()> {
     crate::seed::ensure_reference(s).await?;
@@ -131,7 +98,7 @@ pub async fn run<S: Store>(s: &S, cmd: UserCmd) -> anyhow::Result<()> {
             let pw = password.unwrap_or_else(|| new_token()[..16].to_string());
             let e = entry(
                 "user.create",
-                &email,
+                ("user", &email),
                 serde_json::json!({ "email": email, "name": name, "org": org, "role": role }),
             );
             let (user, token) = audited(s, e, create(s, &email, &name, &org, &role, &pw)).await?;
@@ -147,7 +114,11 @@ pub async fn run<S: Store>(s: &S, cmd: UserCmd) -> anyhow::Result<()> {
         UserCmd::Token { email, label } => {
             let user = s.user_by_email(&email).await?;
             let token = new_token();
-            let e = entry("token.add", &email, serde_json::json!({ "label": label }));
+            let e = entry(
+                "token.add",
+                ("user", &email),
+                serde_json::json!({ "label": label }),
+            );
             let add = async {
                 s.add_token(user.id, &thutuc_web::auth::hash_token(&token), &label)
                     .await

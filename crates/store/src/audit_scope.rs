@@ -3,8 +3,9 @@
 //! A caller that is about to change something wraps the store call in [`audited`] with the
 //! entry describing the change. Store writes that support it (procedure drafts and their
 //! status, comments, publication decisions and the others listed in docs/ARCHITECTURE.md)
-//! take the entry with [`take_pending`] just before they commit and append it to the hash-chained log inside their own transaction: the change
-//! and its audit entry are stored together or not at all. When the wrapped call made no such
+//! take the entry with [`take_pending`] just before they commit and append it to the
+//! hash-chained log inside their own transaction: the change and its audit entry are stored
+//! together or not at all. When the wrapped call made no such
 //! write (a write path that does not take part yet), [`audited`] reports it so that the caller
 //! appends the entry right after the change instead.
 //!
